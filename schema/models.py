@@ -1,0 +1,66 @@
+"""Every model of the catalog, mapped and configured (import this, not the modules one by one).
+
+`configure_mappers()` runs here, after the last model, so that Continuum builds the version
+classes and the transaction table before anything creates tables (stack.md §4.2).
+"""
+
+import sqlalchemy as sa
+
+from schema.catalog import (
+    Absence,
+    AnnualAverage,
+    BehaviourMark,
+    Mark,
+    Motivation,
+    PeriodAverage,
+    YearResult,
+)
+from schema.db import db
+from schema.delegations import Delegation, DelegationDecision
+from schema.people import Enrolment, Exemption, Guardian, Student, StudentGuardian
+from schema.school import (
+    CurriculumEntry,
+    CurriculumThesis,
+    GradeLevel,
+    LearningPeriod,
+    School,
+    SchoolClass,
+    SchoolYear,
+    Subject,
+    TeachingAssignment,
+)
+from schema.users import Role, User, WebAuthn
+
+sa.orm.configure_mappers()
+
+import schema.invariants  # noqa: E402,F401  (registers the flush checks)
+
+__all__ = [
+    "Absence",
+    "AnnualAverage",
+    "BehaviourMark",
+    "CurriculumEntry",
+    "CurriculumThesis",
+    "Delegation",
+    "DelegationDecision",
+    "Enrolment",
+    "Exemption",
+    "GradeLevel",
+    "Guardian",
+    "LearningPeriod",
+    "Mark",
+    "Motivation",
+    "PeriodAverage",
+    "Role",
+    "School",
+    "SchoolClass",
+    "SchoolYear",
+    "Student",
+    "StudentGuardian",
+    "Subject",
+    "TeachingAssignment",
+    "User",
+    "WebAuthn",
+    "YearResult",
+    "db",
+]

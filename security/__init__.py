@@ -1,0 +1,1 @@
+"""Who may do what: the role/permission policy and the access helpers."""

@@ -1,0 +1,1 @@
+"""Screens: Flask-Admin views, teacher/parent pages and the API."""
