@@ -12,9 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from schema.db import db, utc_now
+from schema.errors import InvariantViolation
 from schema.school import _in
 from schema.tenancy import TenantMixin, tenant_fk, tenant_key
 
@@ -65,7 +66,7 @@ class Mark(ClassRowMixin, db.Model):
         sa.CheckConstraint(_in("kind", MARK_KINDS), name="kind_known"),
         sa.CheckConstraint(_in("instrument", INSTRUMENTS), name="instrument_known"),
         #: Fraud at a written evaluation gives 1 or Insuficient (001 Art. 117(1)(d)).
-        sa.CheckConstraint("NOT is_fraud OR value = 1 OR calificativ = 'I'", name="fraud_is_lowest"),
+        sa.CheckConstraint("NOT is_fraud OR COALESCE(value, 0) = 1 OR COALESCE(calificativ, '') = 'I'", name="fraud_is_lowest"),
         sa.Index(
             "uq_marks_one_thesis_per_period",
             "enrolment_id",
@@ -99,6 +100,26 @@ class Mark(ClassRowMixin, db.Model):
     curriculum_entry = relationship("CurriculumEntry", foreign_keys="Mark.curriculum_entry_id")
     period = relationship("LearningPeriod", foreign_keys=[period_id])
     teacher = relationship("User", foreign_keys=[teacher_id])
+
+    @validates("value")
+    def _validate_value(self, _key: str, value: int | None) -> int | None:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10):
+            raise InvariantViolation(
+                "value_out_of_range",
+                f"Nota {value!r} nu este validă: se dau note întregi de la 1 la 10.",
+                "A mark must be a whole number from 1 to 10.",
+            )
+        return value
+
+    @validates("calificativ")
+    def _validate_calificativ(self, _key: str, value: str | None) -> str | None:
+        if value is not None and value not in CALIFICATIVE:
+            raise InvariantViolation(
+                "calificativ_unknown",
+                f"Calificativul {value!r} nu există: FB, B, S sau I.",
+                "Unknown calificativ.",
+            )
+        return value
 
     @property
     def display(self) -> str:

@@ -1087,7 +1087,7 @@ def upgrade():
     sa.Column('curriculum_entry_id', sa.Integer(), nullable=False),
     sa.Column('class_id', sa.Integer(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
-    sa.CheckConstraint("NOT is_fraud OR value = 1 OR calificativ = 'I'", name=op.f('ck_marks_fraud_is_lowest')),
+    sa.CheckConstraint("NOT is_fraud OR COALESCE(value, 0) = 1 OR COALESCE(calificativ, '') = 'I'", name=op.f('ck_marks_fraud_is_lowest')),
     sa.CheckConstraint("calificativ IS NULL OR calificativ IN ('FB', 'B', 'S', 'I')", name=op.f('ck_marks_calificativ_known')),
     sa.CheckConstraint("instrument IN ('oral', 'written', 'test', 'practical', 'project', 'portfolio', 'report', 'other')", name=op.f('ck_marks_instrument_known')),
     sa.CheckConstraint("kind IN ('regular', 'thesis', 'exam', 'contestation')", name=op.f('ck_marks_kind_known')),

@@ -1,0 +1,87 @@
+"""Recording, changing and deleting marks (001 Art. 117-118; 000 ¶18-¶22, ¶26)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from schema.errors import InvariantViolation
+from schema.models import CurriculumEntry, Enrolment, LearningPeriod, Mark, User, db
+from schema.operations.base import audited, require_reason
+from schema.operations.lookups import period_on
+from security.access import require_can_write_marks
+
+
+def _require_same_class(enrolment: Enrolment, entry: CurriculumEntry) -> None:
+    if enrolment.class_id != entry.class_id:
+        raise InvariantViolation(
+            "subject_not_in_class",
+            "Clasa elevului nu studiază această disciplină (nu există în planul de învățământ al clasei).",
+            "The student's class does not study this subject.",
+        )
+
+
+def record_mark(
+    actor: User,
+    enrolment: Enrolment,
+    entry: CurriculumEntry,
+    *,
+    given_on: date,
+    value: int | None = None,
+    calificativ: str | None = None,
+    kind: str = "regular",
+    instrument: str = "oral",
+    is_fraud: bool = False,
+    period: LearningPeriod | None = None,
+    remote_addr: str | None = None,
+) -> Mark:
+    """A teacher gives a mark (or calificativ) to a student at one of their assignments."""
+    _require_same_class(enrolment, entry)
+    require_can_write_marks(actor, entry, given_on)
+    if is_fraud and not (value == 1 or calificativ == "I"):
+        raise InvariantViolation(
+            "fraud_mark",
+            "La fraudă se trece nota 1 (calificativul Insuficient), conform ROFUIP art. 117(1)(d).",
+            "Fraud gives the mark 1 (Insuficient).",
+        )
+    period = period or period_on(enrolment.year_id, given_on)
+    with audited(actor, None, remote_addr):
+        mark = Mark(
+            school_id=enrolment.school_id,
+            enrolment_id=enrolment.id,
+            curriculum_entry_id=entry.id,
+            class_id=enrolment.class_id,
+            period_id=period.id,
+            value=value,
+            calificativ=calificativ,
+            given_on=given_on,
+            kind=kind,
+            instrument=instrument,
+            is_fraud=is_fraud,
+            teacher_id=actor.id,
+        )
+        db.session.add(mark)
+    return mark
+
+
+def change_mark(actor: User, mark: Mark, *, reason: str, value: int | None = None, calificativ: str | None = None,
+                given_on: date | None = None, remote_addr: str | None = None) -> Mark:
+    """Correct a mark; the reason goes into the version history."""
+    reason = require_reason(reason)
+    require_can_write_marks(actor, mark.curriculum_entry, given_on or mark.given_on)
+    with audited(actor, reason, remote_addr):
+        if value is not None:
+            mark.value = value
+        if calificativ is not None:
+            mark.calificativ = calificativ
+        if given_on is not None:
+            mark.given_on = given_on
+            mark.period_id = period_on(mark.enrolment.year_id, given_on).id
+    return mark
+
+
+def delete_mark(actor: User, mark: Mark, *, reason: str, remote_addr: str | None = None) -> None:
+    """Delete a mark; the row stays in the version history with the reason."""
+    reason = require_reason(reason)
+    require_can_write_marks(actor, mark.curriculum_entry, mark.given_on)
+    with audited(actor, reason, remote_addr):
+        db.session.delete(mark)
