@@ -8,7 +8,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from schema.db import db
 
-fsqla.FsModels.set_db_info(db, user_table_name="users", role_table_name="roles")
+
+def _set_db_info() -> None:
+    """fsqla's `FsModels.set_db_info`, except that roles_users gets a primary key: Continuum keys
+    an association's version rows by the table's primary key plus the transaction, so without one
+    two role grants in one transaction collide."""
+    fsqla.FsModels.db = db
+    fsqla.FsModels.user_table_name = "users"
+    fsqla.FsModels.role_table_name = "roles"
+    fsqla.FsModels.webauthn_table_name = "webauthn"
+    fsqla.FsModels.roles_users = db.Table(
+        "roles_users",
+        sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), primary_key=True),
+        sa.Column("role_id", sa.Integer, sa.ForeignKey("roles.id"), primary_key=True),
+    )
+
+
+_set_db_info()
 
 #: Secrets never go into the version history that auditors read.
 SECRET_COLUMNS = ["password", "tf_totp_secret", "mf_recovery_codes", "fs_uniquifier"]

@@ -439,11 +439,11 @@ def upgrade():
     sa.UniqueConstraint('name', name=op.f('uq_roles_name'))
     )
     op.create_table('roles_users_version',
-    sa.Column('user_id', sa.Integer(), autoincrement=False, nullable=True),
-    sa.Column('role_id', sa.Integer(), autoincrement=False, nullable=True),
+    sa.Column('user_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('role_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('transaction_id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('operation_type', sa.SmallInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('transaction_id', name=op.f('pk_roles_users_version'))
+    sa.PrimaryKeyConstraint('user_id', 'role_id', 'transaction_id', name=op.f('pk_roles_users_version'))
     )
     with op.batch_alter_table('roles_users_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_roles_users_version_operation_type'), ['operation_type'], unique=False)
@@ -830,10 +830,11 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_learning_periods_year_id'), ['year_id'], unique=False)
 
     op.create_table('roles_users',
-    sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('role_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('role_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['role_id'], ['roles.id'], name=op.f('fk_roles_users_role_id_roles')),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_roles_users_user_id_users'))
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_roles_users_user_id_users')),
+    sa.PrimaryKeyConstraint('user_id', 'role_id', name=op.f('pk_roles_users'))
     )
     op.create_table('students',
     sa.Column('id', sa.Integer(), nullable=False),

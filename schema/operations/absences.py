@@ -109,10 +109,9 @@ def excuse_absences(
             recorded_by_id=actor.id,
         )
         db.session.add(motivation)
-        db.session.flush()
         for absence in absences:
             absence.state = "excused"
-            absence.motivation_id = motivation.id
+            absence.motivation = motivation
     return motivation
 
 

@@ -1,0 +1,322 @@
+"""Closing averages, behaviour and the year (001 Art. 119-122, 126-131; decisions.md).
+
+The application computes the proposal with `schema.rules`; the entitled person closes it and the
+closed row stores the rule-set (name and version), the inputs and who closed it when.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from schema import rules
+from schema.errors import InvariantViolation
+from schema.models import (
+    Absence,
+    AnnualAverage,
+    BehaviourMark,
+    CurriculumEntry,
+    Enrolment,
+    Exemption,
+    LearningPeriod,
+    Mark,
+    PeriodAverage,
+    User,
+    YearResult,
+    db,
+)
+from schema.operations.base import audited
+from security.access import require_can_write_marks, require_class_master
+
+
+def _ruleset_of(enrolment: Enrolment) -> rules.RuleSet:
+    return rules.get_ruleset(enrolment.year.ruleset)
+
+
+def _already_closed(model: type, **keys: int) -> None:
+    existing = db.session.scalar(sa.select(model.id).filter_by(**keys))
+    if existing is not None:
+        raise InvariantViolation(
+            "already_closed",
+            "Media este deja încheiată; redeschiderea se cere directorului, cu motiv.",
+            "Already closed; reopening needs the director's approval.",
+        )
+
+
+def _is_exempt(enrolment: Enrolment, entry: CurriculumEntry, period_id: int | None) -> bool:
+    exemptions = db.session.scalars(
+        sa.select(Exemption).where(Exemption.enrolment_id == enrolment.id, Exemption.curriculum_entry_id == entry.id)
+    ).all()
+    return any(e.period_id is None or e.period_id == period_id for e in exemptions)
+
+
+def period_average_proposal(enrolment: Enrolment, entry: CurriculumEntry, period: LearningPeriod) -> dict:
+    """What closing would store: value or calificativ, the marks used, and the minimum-marks check."""
+    ruleset = _ruleset_of(enrolment)
+    marks = db.session.scalars(
+        sa.select(Mark).where(
+            Mark.enrolment_id == enrolment.id, Mark.curriculum_entry_id == entry.id, Mark.period_id == period.id
+        ).order_by(Mark.given_on, Mark.id)
+    ).all()
+    regular = [m for m in marks if m.kind == "regular"]
+    thesis = next((m for m in marks if m.kind == "thesis"), None)
+    scale = enrolment.school_class.grade_level.evaluation_scale
+    if not regular:
+        raise InvariantViolation("no_marks", "Nu există note în această perioadă.", "No marks in this period.")
+    minimum = rules.min_marks(entry.weekly_hours, module_hours=entry.module_hours)
+    proposal: dict = {
+        "marks": [m.display for m in regular],
+        "thesis": thesis.value if thesis else None,
+        "minimum": minimum,
+        "below_minimum": len(regular) < minimum,
+    }
+    if scale == "calificative":
+        proposal["candidates"] = rules.primary_period_candidates([m.calificativ for m in regular])
+    else:
+        values = [m.value for m in regular]
+        proposal["value"] = rules.period_average(values, thesis.value if thesis else None, ruleset=ruleset)
+    return proposal
+
+
+def close_period_average(
+    actor: User,
+    enrolment: Enrolment,
+    entry: CurriculumEntry,
+    period: LearningPeriod,
+    *,
+    calificativ: str | None = None,
+    reason: str | None = None,
+    remote_addr: str | None = None,
+) -> PeriodAverage:
+    """The subject teacher closes a semester/trimester average (001 Art. 120(2)-(4), 121(2)).
+
+    Closing below the minimum number of marks is allowed with a reason (decisions.md A12).
+    """
+    require_can_write_marks(actor, entry, period.ends_on)
+    _already_closed(PeriodAverage, enrolment_id=enrolment.id, curriculum_entry_id=entry.id, period_id=period.id)
+    if _is_exempt(enrolment, entry, period.id):
+        raise InvariantViolation("exempt", "Elevul este scutit în această perioadă: nu se încheie media.", "Exempt.")
+    proposal = period_average_proposal(enrolment, entry, period)
+    if proposal["below_minimum"] and not (reason and reason.strip()):
+        raise InvariantViolation(
+            "below_minimum_marks",
+            f"Elevul are {len(proposal['marks'])} note, sub minimul de {proposal['minimum']}; "
+            "încheierea mediei cere un motiv.",
+            "Fewer marks than the minimum: a reason is required.",
+        )
+    if "candidates" in proposal:
+        chosen = calificativ or proposal["candidates"][0]
+        if chosen not in proposal["candidates"]:
+            raise InvariantViolation(
+                "calificativ_not_candidate",
+                f"Calificativul ales trebuie să fie unul dintre {', '.join(proposal['candidates'])}.",
+                "The chosen calificativ must be one of the two most frequent.",
+            )
+        value, chosen_calificativ = None, chosen
+    else:
+        value, chosen_calificativ = proposal["value"], None
+    ruleset = _ruleset_of(enrolment)
+    with audited(actor, reason, remote_addr):
+        average = PeriodAverage(
+            school_id=enrolment.school_id,
+            enrolment_id=enrolment.id,
+            curriculum_entry_id=entry.id,
+            class_id=enrolment.class_id,
+            period_id=period.id,
+            value=value,
+            calificativ=chosen_calificativ,
+            ruleset=ruleset.name,
+            ruleset_version=ruleset.version,
+            inputs=proposal,
+            closed_by_id=actor.id,
+            reason=reason,
+        )
+        db.session.add(average)
+    return average
+
+
+def close_annual_average(actor: User, enrolment: Enrolment, entry: CurriculumEntry, *, calificativ: str | None = None,
+                         remote_addr: str | None = None) -> AnnualAverage | None:
+    """The annual average from the closed period averages (001 Art. 120(5)-(6); R-AVG-06 for PE),
+    or, under rofuip2022, from all marks of the year. Returns None when exempt all year."""
+    ruleset = _ruleset_of(enrolment)
+    year = enrolment.year
+    require_can_write_marks(actor, entry, year.ends_on)
+    _already_closed(AnnualAverage, enrolment_id=enrolment.id, curriculum_entry_id=entry.id)
+    periods = list(year.periods)
+    closed = {
+        a.period_id: a
+        for a in db.session.scalars(
+            sa.select(PeriodAverage).where(
+                PeriodAverage.enrolment_id == enrolment.id, PeriodAverage.curriculum_entry_id == entry.id
+            )
+        )
+    }
+    scale = enrolment.school_class.grade_level.evaluation_scale
+    inputs: dict = {}
+    if scale == "calificative":
+        candidates = [closed[p.id].calificativ for p in periods if p.id in closed]
+        if len(candidates) < len(periods):
+            raise InvariantViolation("periods_open", "Nu toate perioadele au calificativul încheiat.", "Open periods.")
+        value, chosen = None, calificativ or candidates[-1]
+        inputs["period_calificative"] = candidates
+    elif ruleset.has_period_average:
+        period_values: list[int | None] = []
+        for period in periods:
+            if period.id in closed:
+                period_values.append(closed[period.id].value)
+            elif _is_exempt(enrolment, entry, period.id):
+                period_values.append(None)
+            else:
+                raise InvariantViolation(
+                    "periods_open", f"Media pe „{period.name}” nu este încheiată.", "A period average is still open."
+                )
+        value = rules.annual_average(period_values, ruleset=ruleset)
+        chosen = None
+        inputs["period_averages"] = period_values
+        if value is None:
+            return None
+    else:
+        marks = db.session.scalars(
+            sa.select(Mark.value).where(
+                Mark.enrolment_id == enrolment.id, Mark.curriculum_entry_id == entry.id, Mark.kind == "regular"
+            )
+        ).all()
+        value = Decimal(rules.annual_average_from_marks(marks))
+        chosen = None
+        inputs["marks"] = list(marks)
+    with audited(actor, None, remote_addr):
+        average = AnnualAverage(
+            school_id=enrolment.school_id,
+            enrolment_id=enrolment.id,
+            curriculum_entry_id=entry.id,
+            class_id=enrolment.class_id,
+            value=value,
+            calificativ=chosen,
+            source="computed",
+            ruleset=ruleset.name,
+            ruleset_version=ruleset.version,
+            inputs=inputs,
+            closed_by_id=actor.id,
+        )
+        db.session.add(average)
+    return average
+
+
+def behaviour_proposal_for(enrolment: Enrolment, period: LearningPeriod) -> dict:
+    """The proposed behaviour mark from unexcused absences (decisions.md "Behaviour")."""
+    ruleset = _ruleset_of(enrolment)
+    rows = db.session.execute(
+        sa.select(Absence.curriculum_entry_id, sa.func.count(Absence.id))
+        .where(Absence.enrolment_id == enrolment.id, Absence.period_id == period.id, Absence.state == "unexcused")
+        .group_by(Absence.curriculum_entry_id)
+    ).all()
+    by_subject = {entry_id: count for entry_id, count in rows}
+    hours = {
+        entry.id: (entry.weekly_hours or 0) * period.teaching_weeks or 1
+        for entry in enrolment.school_class.curriculum
+        if entry.id in by_subject
+    }
+    total = sum(by_subject.values())
+    return {
+        "unexcused": total,
+        "proposal": rules.behaviour_proposal(total, by_subject, hours, ruleset=ruleset),
+        "written_reprimands": rules.written_reprimands(total, ruleset=ruleset),
+    }
+
+
+def set_behaviour_mark(actor: User, enrolment: Enrolment, period: LearningPeriod, *, value: int | None = None,
+                       calificativ: str | None = None, reason: str | None = None,
+                       remote_addr: str | None = None) -> BehaviourMark:
+    """The class master records the behaviour mark; a mark other than the proposal needs a reason."""
+    school_class = enrolment.school_class
+    require_class_master(actor, school_class)
+    _already_closed(BehaviourMark, enrolment_id=enrolment.id, period_id=period.id)
+    proposal = behaviour_proposal_for(enrolment, period)
+    is_primary = school_class.grade_level.evaluation_scale == "calificative"
+    if not is_primary and value is None:
+        value = proposal["proposal"]
+    if value is not None and value != proposal["proposal"] and not (reason and reason.strip()):
+        raise InvariantViolation(
+            "reason_required",
+            f"Propunerea este {proposal['proposal']}; o altă notă la purtare cere un motiv.",
+            "A behaviour mark other than the proposal needs a reason.",
+        )
+    result = value if value is not None else calificativ
+    with audited(actor, reason, remote_addr):
+        mark = BehaviourMark(
+            school_id=enrolment.school_id,
+            enrolment_id=enrolment.id,
+            period_id=period.id,
+            proposal=None if is_primary else proposal["proposal"],
+            value=value,
+            calificativ=calificativ if value is None else None,
+            reason=reason,
+            needs_council_validation=rules.needs_council_validation(
+                result, strict_profile=school_class.has_strict_behaviour_threshold
+            ),
+            set_by_id=actor.id,
+        )
+        db.session.add(mark)
+    return mark
+
+
+def close_year_result(actor: User, enrolment: Enrolment, *, remote_addr: str | None = None) -> YearResult:
+    """The class master closes the student's year: status and general average (001 Art. 120(8), 126-131)."""
+    school_class = enrolment.school_class
+    require_class_master(actor, school_class)
+    _already_closed(YearResult, enrolment_id=enrolment.id)
+    ruleset = _ruleset_of(enrolment)
+    annual = db.session.scalars(sa.select(AnnualAverage).where(AnnualAverage.enrolment_id == enrolment.id)).all()
+    results: dict[str, Decimal | str | None] = {}
+    for average in annual:
+        results[average.curriculum_entry.subject.name] = average.value if average.value is not None else average.calificativ
+    behaviour_rows = db.session.scalars(sa.select(BehaviourMark).where(BehaviourMark.enrolment_id == enrolment.id)).all()
+    if len(behaviour_rows) < len(enrolment.year.periods):
+        raise InvariantViolation("behaviour_open", "Nota la purtare nu este încheiată pe toate perioadele.", "Open.")
+    is_primary = school_class.grade_level.evaluation_scale == "calificative"
+    behaviour_average: Decimal | None = None
+    if is_primary:
+        behaviour: Decimal | str = behaviour_rows[-1].calificativ
+    else:
+        behaviour_average = rules.annual_behaviour_average([b.value for b in behaviour_rows], ruleset=ruleset)
+        behaviour = behaviour_average
+    status = rules.year_status(results, behaviour, grade=school_class.grade_level.code)
+    general = None
+    if not is_primary and status.status != rules.AMANAT:
+        general = rules.general_average([r for r in results.values() if r is not None], behaviour_average, ruleset=ruleset)
+    with audited(actor, None, remote_addr):
+        result = YearResult(
+            school_id=enrolment.school_id,
+            enrolment_id=enrolment.id,
+            status={"amânat": "amanat"}.get(status.status, status.status),
+            general_average=general,
+            behaviour_average=behaviour_average,
+            behaviour_calificativ=behaviour if is_primary else None,
+            details={
+                "failed_subjects": list(status.failed_subjects),
+                "deferred_subjects": list(status.deferred_subjects),
+                "reason": status.reason,
+                "remedial_programme": status.remedial_programme,
+            },
+            ruleset=ruleset.name,
+            ruleset_version=ruleset.version,
+            closed_by_id=actor.id,
+        )
+        db.session.add(result)
+    return result
+
+
+def unexcused_by_subject(enrolment_ids: list[int]) -> dict[int, dict[int, int]]:
+    """{enrolment: {curriculum entry: unexcused count}} for a class overview."""
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    rows = db.session.execute(
+        sa.select(Absence.enrolment_id, Absence.curriculum_entry_id, sa.func.count(Absence.id))
+        .where(Absence.enrolment_id.in_(enrolment_ids), Absence.state == "unexcused")
+        .group_by(Absence.enrolment_id, Absence.curriculum_entry_id)
+    ).all()
+    for enrolment_id, entry_id, count in rows:
+        counts[enrolment_id][entry_id] = count
+    return counts
