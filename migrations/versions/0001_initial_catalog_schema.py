@@ -446,6 +446,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('user_id', 'role_id', 'transaction_id', name=op.f('pk_roles_users_version'))
     )
     with op.batch_alter_table('roles_users_version', schema=None) as batch_op:
+        batch_op.create_index('ix_roles_users_version_pk_transaction_id', ['user_id', 'role_id', sa.literal_column('transaction_id DESC')], unique=False)
         batch_op.create_index(batch_op.f('ix_roles_users_version_operation_type'), ['operation_type'], unique=False)
         batch_op.create_index(batch_op.f('ix_roles_users_version_transaction_id'), ['transaction_id'], unique=False)
 
@@ -1509,6 +1510,7 @@ def downgrade():
 
     op.drop_table('roles_version')
     with op.batch_alter_table('roles_users_version', schema=None) as batch_op:
+        batch_op.drop_index('ix_roles_users_version_pk_transaction_id')
         batch_op.drop_index(batch_op.f('ix_roles_users_version_transaction_id'))
         batch_op.drop_index(batch_op.f('ix_roles_users_version_operation_type'))
 
