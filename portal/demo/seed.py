@@ -368,8 +368,8 @@ class DemoSchoolBuilder:
         return "FB" if value >= 9 else "B" if value >= 7 else "S" if value >= 5 else "I"
 
     def fill_catalog(self, school_class: SchoolClass, periods: list[LearningPeriod], until: date,
-                     marks_per_period: callable, close: bool) -> None:
-        """Marks, theses and absences per subject (as its teacher); closing when `close`."""
+                     marks_per_period: callable) -> None:
+        """Marks, theses and absences per subject, each recorded by the subject's teacher."""
         enrolments = db.session.scalars(sa.select(Enrolment).where(Enrolment.class_id == school_class.id)).all()
         primary = school_class.grade_level.evaluation_scale == "calificative"
         for entry in school_class.curriculum:
@@ -403,8 +403,6 @@ class DemoSchoolBuilder:
                             self.lessons_missed.add(lesson)
                             record_absence(teacher, enrolment, entry, occurred_on=lesson[1], period=period,
                                            lesson_hour=lesson[2])
-            if close:
-                self._close_subject(teacher, enrolments, entry, periods)
 
     def _absence_count(self, student_id: int) -> int:
         weak = self.ability[student_id] < 6
@@ -529,7 +527,7 @@ def seed_demo_school(students: int = 300, seed: int = 2026) -> SeedSummary:
     for school_class in past_classes:
         if school_class.grade_level.code == 7:
             builder.add_exemptions(school_class, past.periods[0])
-        builder.fill_catalog(school_class, list(past.periods), past.ends_on, past_count, close=False)
+        builder.fill_catalog(school_class, list(past.periods), past.ends_on, past_count)
         builder.excuse_some_absences(school_class, past.ends_on, director)
         for entry in school_class.curriculum:
             enrolments = db.session.scalars(sa.select(Enrolment).where(Enrolment.class_id == school_class.id)).all()
@@ -541,7 +539,7 @@ def seed_demo_school(students: int = 300, seed: int = 2026) -> SeedSummary:
 
     yesterday = DEMO_TODAY - timedelta(days=1)
     for school_class in current_classes:
-        builder.fill_catalog(school_class, list(current.periods), yesterday, current_count, close=False)
+        builder.fill_catalog(school_class, list(current.periods), yesterday, current_count)
         builder.excuse_some_absences(school_class, DEMO_TODAY, director)
 
     builder.build_accounts_for_families()

@@ -17,18 +17,14 @@ BATCH_KEY = "catalog_batch"
 
 
 @contextlib.contextmanager
-def audited(actor: User, reason: str | None, remote_addr: str | None = None, token_id: int | None = None) -> Iterator[None]:
-    """Run an operation's writes as one audited transaction, committed at the end.
+def _one_transaction(**audit: object) -> Iterator[None]:
+    """Flush and commit the block's writes as one audited transaction, or roll all of it back.
 
-    Inside `batch()`, the batch's transaction is used instead and nothing is committed here.
     Database refusals become InvariantViolation with a Romanian message; nothing is half-saved.
     """
     session = db.session()
-    if session.info.get(BATCH_KEY):
-        yield
-        return
     try:
-        with audit_context(reason=reason, user_id=actor.id, remote_addr=remote_addr, token_id=token_id):
+        with audit_context(**audit):  # type: ignore[arg-type]
             yield
             session.flush()
             session.commit()
@@ -41,21 +37,26 @@ def audited(actor: User, reason: str | None, remote_addr: str | None = None, tok
 
 
 @contextlib.contextmanager
+def audited(actor: User, reason: str | None, remote_addr: str | None = None, token_id: int | None = None) -> Iterator[None]:
+    """Run an operation's writes as one audited transaction, committed at the end.
+
+    Inside `batch()`, the batch's transaction is used instead and nothing is committed here.
+    """
+    if db.session().info.get(BATCH_KEY):
+        yield
+        return
+    with _one_transaction(reason=reason, user_id=actor.id, remote_addr=remote_addr, token_id=token_id):
+        yield
+
+
+@contextlib.contextmanager
 def batch(actor: User | None, reason: str) -> Iterator[None]:
     """Many operations in one audited transaction (all or nothing), e.g. an import."""
     session = db.session()
     session.info[BATCH_KEY] = True
     try:
-        with audit_context(reason=reason, user_id=actor.id if actor else None):
+        with _one_transaction(reason=reason, user_id=actor.id if actor else None):
             yield
-            session.flush()
-            session.commit()
-    except IntegrityError as error:
-        session.rollback()
-        raise explain_integrity_error(error) from error
-    except Exception:
-        session.rollback()
-        raise
     finally:
         session.info.pop(BATCH_KEY, None)
 

@@ -6,7 +6,6 @@ closed row stores the rule-set (name and version), the inputs and who closed it 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -308,15 +307,3 @@ def close_year_result(actor: User, enrolment: Enrolment, *, remote_addr: str | N
         db.session.add(result)
     return result
 
-
-def unexcused_by_subject(enrolment_ids: list[int]) -> dict[int, dict[int, int]]:
-    """{enrolment: {curriculum entry: unexcused count}} for a class overview."""
-    counts: dict[int, dict[int, int]] = defaultdict(dict)
-    rows = db.session.execute(
-        sa.select(Absence.enrolment_id, Absence.curriculum_entry_id, sa.func.count(Absence.id))
-        .where(Absence.enrolment_id.in_(enrolment_ids), Absence.state == "unexcused")
-        .group_by(Absence.enrolment_id, Absence.curriculum_entry_id)
-    ).all()
-    for enrolment_id, entry_id, count in rows:
-        counts[enrolment_id][entry_id] = count
-    return counts
