@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from schema.catalog import Absence, AnnualAverage, BehaviourMark, Mark, Motivation, PeriodAverage, YearResult
@@ -21,6 +21,12 @@ from schema.school import CurriculumEntry, LearningPeriod, SchoolClass, SchoolYe
 
 #: Catalog rows whose modification or deletion needs a reason (decisions.md "Who may write what").
 REASON_REQUIRED_ON_CHANGE = (Mark, Absence, Motivation, PeriodAverage, AnnualAverage, BehaviourMark, YearResult)
+#: Closed results: locked once closed (rules.md §3.16 design note); only operations that the law
+#: allows to change them (reopening approved by the director, exam results, contestations,
+#: transfers) unlock a row for their transaction with `schema.operations.base.unlock`.
+LOCKED_WHEN_CLOSED = (PeriodAverage, AnnualAverage, BehaviourMark, YearResult)
+#: Session.info key: {(class name, id)} of closed rows an operation may change in this transaction.
+UNLOCKED_KEY = "catalog_unlocked"
 
 
 def _get(session: Session, obj: Any, relationship_name: str, cls: type, id_attr: str) -> Any:
@@ -114,6 +120,22 @@ def check_exemption_subject(session: Session, exemption: Exemption) -> None:
         )
 
 
+def check_closed_row_unlocked(session: Session, obj: Any) -> None:
+    """A closed result changes only through an operation that unlocked it."""
+    if isinstance(obj, BehaviourMark):
+        was_closed = True  # behaviour marks have no state: recorded means closed
+    else:
+        history = inspect(obj).attrs.state.history
+        previous = history.deleted[0] if history.deleted else obj.state
+        was_closed = previous == "closed"
+    if was_closed and (type(obj).__name__, obj.id) not in session.info.get(UNLOCKED_KEY, set()):
+        raise InvariantViolation(
+            "closed_locked",
+            "Rezultatul este încheiat și nu mai poate fi modificat; redeschiderea se cere directorului, cu motiv.",
+            "The result is closed; reopening needs the director's approval.",
+        )
+
+
 def check_reason_given(session: Session, obj: Any, action: str) -> None:
     """Modify and delete of catalog rows carry a non-empty reason in the audit context."""
     reason = (session.info.get(AUDIT_KEY) or {}).get("reason")
@@ -143,6 +165,10 @@ def validate_before_flush(session: Session, _flush_context: Any, _instances: Any
         for obj in session.dirty:
             if isinstance(obj, REASON_REQUIRED_ON_CHANGE) and session.is_modified(obj, include_collections=False):
                 check_reason_given(session, obj, "modificarea")
+                if isinstance(obj, LOCKED_WHEN_CLOSED):
+                    check_closed_row_unlocked(session, obj)
         for obj in session.deleted:
             if isinstance(obj, REASON_REQUIRED_ON_CHANGE):
                 check_reason_given(session, obj, "ștergerea")
+            if isinstance(obj, LOCKED_WHEN_CLOSED):
+                check_closed_row_unlocked(session, obj)

@@ -17,6 +17,7 @@ from schema.catalog import (
 )
 from schema.db import db
 from schema.delegations import Delegation, DelegationDecision
+from schema.exams import Contestation, ExamCandidate, ExamSession, ExamSubject, ReopenRequest
 from schema.people import Enrolment, Exemption, Guardian, Student, StudentGuardian
 from schema.school import (
     CurriculumEntry,
@@ -39,11 +40,15 @@ __all__ = [
     "Absence",
     "AnnualAverage",
     "BehaviourMark",
+    "Contestation",
     "CurriculumEntry",
     "CurriculumThesis",
     "Delegation",
     "DelegationDecision",
     "Enrolment",
+    "ExamCandidate",
+    "ExamSession",
+    "ExamSubject",
     "Exemption",
     "GradeLevel",
     "Guardian",
@@ -51,6 +56,7 @@ __all__ = [
     "Mark",
     "Motivation",
     "PeriodAverage",
+    "ReopenRequest",
     "Role",
     "School",
     "SchoolClass",

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from schema.constraint_messages import explain_integrity_error
 from schema.db import AUDIT_KEY, audit_context, db
+from schema.invariants import UNLOCKED_KEY
 from schema.errors import InvariantViolation
 from schema.models import User
 
@@ -34,6 +35,8 @@ def _one_transaction(**audit: object) -> Iterator[None]:
     except Exception:
         session.rollback()
         raise
+    finally:
+        session.info.pop(UNLOCKED_KEY, None)
 
 
 @contextlib.contextmanager
@@ -74,3 +77,12 @@ def require_reason(reason: str | None) -> str:
 
 def current_reason() -> str | None:
     return (db.session().info.get(AUDIT_KEY) or {}).get("reason")
+
+
+def unlock(row: object) -> None:
+    """Allow this closed result to change in the current transaction (see schema/invariants.py).
+
+    Only the operations that the law allows to change a closed result call it: an approved
+    reopening, an exam result, a contestation, a transfer.
+    """
+    db.session().info.setdefault(UNLOCKED_KEY, set()).add((type(row).__name__, row.id))

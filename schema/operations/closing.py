@@ -26,12 +26,41 @@ from schema.models import (
     YearResult,
     db,
 )
-from schema.operations.base import audited
+from schema.db import utc_now
+from schema.operations.base import audited, unlock
 from security.access import require_can_write_marks, require_class_master
+
+
+#: Audit reason of closing again a result the director allowed to reopen.
+REOPENED_CLOSING_REASON = "Reîncheiere după redeschiderea aprobată de director"
 
 
 def _ruleset_of(enrolment: Enrolment) -> rules.RuleSet:
     return rules.get_ruleset(enrolment.year.ruleset)
+
+
+def _reopened_or_new(model: type, **keys: int) -> object | None:
+    """The row to close again after an approved reopening, or None for a first closing.
+
+    A row still closed refuses: changing it needs a reopening approved by the director.
+    """
+    existing = db.session.scalar(sa.select(model).filter_by(**keys))
+    if existing is not None and getattr(existing, "state", "closed") == "closed":
+        raise InvariantViolation(
+            "already_closed",
+            "Media este deja încheiată; redeschiderea se cere directorului, cu motiv.",
+            "Already closed; reopening needs the director's approval.",
+        )
+    return existing
+
+
+def _close_again(row: object, values: dict) -> None:
+    """Overwrite a reopened row with the new closing (the old one stays in its history)."""
+    unlock(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.state = "closed"
+    row.closed_at = utc_now()
 
 
 def _already_closed(model: type, **keys: int) -> None:
@@ -70,6 +99,7 @@ def period_average_proposal(enrolment: Enrolment, entry: CurriculumEntry, period
         "thesis": thesis.value if thesis else None,
         "minimum": minimum,
         "below_minimum": len(regular) < minimum,
+        "thesis_missing": entry.has_thesis_in(period.id) and thesis is None,
     }
     if scale == "calificative":
         proposal["candidates"] = rules.primary_period_candidates([m.calificativ for m in regular])
@@ -94,7 +124,9 @@ def close_period_average(
     Closing below the minimum number of marks is allowed with a reason (decisions.md A12).
     """
     require_can_write_marks(actor, entry, period.ends_on)
-    _already_closed(PeriodAverage, enrolment_id=enrolment.id, curriculum_entry_id=entry.id, period_id=period.id)
+    reopened = _reopened_or_new(
+        PeriodAverage, enrolment_id=enrolment.id, curriculum_entry_id=entry.id, period_id=period.id
+    )
     if _is_exempt(enrolment, entry, period.id):
         raise InvariantViolation("exempt", "Elevul este scutit în această perioadă: nu se încheie media.", "Exempt.")
     proposal = period_average_proposal(enrolment, entry, period)
@@ -104,6 +136,13 @@ def close_period_average(
             f"Elevul are {len(proposal['marks'])} note, sub minimul de {proposal['minimum']}; "
             "încheierea mediei cere un motiv.",
             "Fewer marks than the minimum: a reason is required.",
+        )
+    if proposal["thesis_missing"] and not (reason and reason.strip()):
+        raise InvariantViolation(
+            "thesis_missing",
+            "Disciplina are teză în această perioadă, dar elevul nu are notă la teză; "
+            "încheierea fără teză cere un motiv.",
+            "The subject has a thesis this period and none is recorded: a reason is required.",
         )
     if "candidates" in proposal:
         chosen = calificativ or proposal["candidates"][0]
@@ -117,20 +156,26 @@ def close_period_average(
     else:
         value, chosen_calificativ = proposal["value"], None
     ruleset = _ruleset_of(enrolment)
-    with audited(actor, reason, remote_addr):
+    values = {
+        "value": value,
+        "calificativ": chosen_calificativ,
+        "ruleset": ruleset.name,
+        "ruleset_version": ruleset.version,
+        "inputs": proposal,
+        "closed_by_id": actor.id,
+        "reason": reason,
+    }
+    with audited(actor, reason or (REOPENED_CLOSING_REASON if reopened else None), remote_addr):
+        if reopened is not None:
+            _close_again(reopened, values)
+            return reopened
         average = PeriodAverage(
             school_id=enrolment.school_id,
             enrolment_id=enrolment.id,
             curriculum_entry_id=entry.id,
             class_id=enrolment.class_id,
             period_id=period.id,
-            value=value,
-            calificativ=chosen_calificativ,
-            ruleset=ruleset.name,
-            ruleset_version=ruleset.version,
-            inputs=proposal,
-            closed_by_id=actor.id,
-            reason=reason,
+            **values,
         )
         db.session.add(average)
     return average
@@ -143,7 +188,7 @@ def close_annual_average(actor: User, enrolment: Enrolment, entry: CurriculumEnt
     ruleset = _ruleset_of(enrolment)
     year = enrolment.year
     require_can_write_marks(actor, entry, year.ends_on)
-    _already_closed(AnnualAverage, enrolment_id=enrolment.id, curriculum_entry_id=entry.id)
+    reopened = _reopened_or_new(AnnualAverage, enrolment_id=enrolment.id, curriculum_entry_id=entry.id)
     periods = list(year.periods)
     closed = {
         a.period_id: a
@@ -186,19 +231,25 @@ def close_annual_average(actor: User, enrolment: Enrolment, entry: CurriculumEnt
         value = Decimal(rules.annual_average_from_marks(marks))
         chosen = None
         inputs["marks"] = list(marks)
-    with audited(actor, None, remote_addr):
+    values = {
+        "value": value,
+        "calificativ": chosen,
+        "source": "computed",
+        "ruleset": ruleset.name,
+        "ruleset_version": ruleset.version,
+        "inputs": inputs,
+        "closed_by_id": actor.id,
+    }
+    with audited(actor, REOPENED_CLOSING_REASON if reopened else None, remote_addr):
+        if reopened is not None:
+            _close_again(reopened, values)
+            return reopened
         average = AnnualAverage(
             school_id=enrolment.school_id,
             enrolment_id=enrolment.id,
             curriculum_entry_id=entry.id,
             class_id=enrolment.class_id,
-            value=value,
-            calificativ=chosen,
-            source="computed",
-            ruleset=ruleset.name,
-            ruleset_version=ruleset.version,
-            inputs=inputs,
-            closed_by_id=actor.id,
+            **values,
         )
         db.session.add(average)
     return average

@@ -26,3 +26,32 @@ def period_on(year_id: int, day: date) -> LearningPeriod:
             "The date lies in no learning period of the school year.",
         )
     return period
+
+
+def require_period_open(enrolment_id: int, curriculum_entry_id: int, period_id: int) -> None:
+    """Marks and absences of a closed average are locked (rules.md §3.16): refuse while the
+    period average or the annual average of that subject is closed."""
+    from schema.models import AnnualAverage, PeriodAverage
+
+    closed_period = db.session.scalar(
+        sa.select(PeriodAverage.id).where(
+            PeriodAverage.enrolment_id == enrolment_id,
+            PeriodAverage.curriculum_entry_id == curriculum_entry_id,
+            PeriodAverage.period_id == period_id,
+            PeriodAverage.state == "closed",
+        )
+    )
+    closed_year = db.session.scalar(
+        sa.select(AnnualAverage.id).where(
+            AnnualAverage.enrolment_id == enrolment_id,
+            AnnualAverage.curriculum_entry_id == curriculum_entry_id,
+            AnnualAverage.state == "closed",
+        )
+    )
+    if closed_period is not None or closed_year is not None:
+        raise InvariantViolation(
+            "average_closed",
+            "Media la această disciplină este încheiată: notele și absențele nu se mai pot modifica. "
+            "Cereți directorului redeschiderea, cu motiv.",
+            "The average is closed; marks and absences are locked until the director approves a reopening.",
+        )

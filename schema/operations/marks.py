@@ -7,7 +7,7 @@ from datetime import date
 from schema.errors import InvariantViolation
 from schema.models import CurriculumEntry, Enrolment, LearningPeriod, Mark, User, db
 from schema.operations.base import audited, require_reason
-from schema.operations.lookups import period_on
+from schema.operations.lookups import period_on, require_period_open
 from security.access import require_can_write_marks
 
 
@@ -44,6 +44,7 @@ def record_mark(
             "Fraud gives the mark 1 (Insuficient).",
         )
     period = period or period_on(enrolment.year_id, given_on)
+    require_period_open(enrolment.id, entry.id, period.id)
     with audited(actor, None, remote_addr):
         mark = Mark(
             school_id=enrolment.school_id,
@@ -68,6 +69,7 @@ def change_mark(actor: User, mark: Mark, *, reason: str, value: int | None = Non
     """Correct a mark; the reason goes into the version history."""
     reason = require_reason(reason)
     require_can_write_marks(actor, mark.curriculum_entry, given_on or mark.given_on)
+    require_period_open(mark.enrolment_id, mark.curriculum_entry_id, mark.period_id)
     with audited(actor, reason, remote_addr):
         if value is not None:
             mark.value = value
@@ -83,5 +85,6 @@ def delete_mark(actor: User, mark: Mark, *, reason: str, remote_addr: str | None
     """Delete a mark; the row stays in the version history with the reason."""
     reason = require_reason(reason)
     require_can_write_marks(actor, mark.curriculum_entry, mark.given_on)
+    require_period_open(mark.enrolment_id, mark.curriculum_entry_id, mark.period_id)
     with audited(actor, reason, remote_addr):
         db.session.delete(mark)
