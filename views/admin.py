@@ -321,6 +321,33 @@ class DelegationAdmin(CatalogReadOnlyView):
     column_labels = {"from_teacher": "De la", "to_teacher": "Către", "assignment": "Încadrarea", "starts_on": "De la", "ends_on": "Până la"}
 
 
+class ExamSessionAdmin(CatalogReadOnlyView):
+    column_list = ("name", "kind", "year", "starts_on", "ends_on", "president", "results_posted_on")
+    column_labels = {"name": "Sesiunea", "kind": "Tip", "year": "An școlar", "starts_on": "De la", "ends_on": "Până la",
+                     "president": "Președinte", "results_posted_on": "Rezultate afișate"}
+
+
+class ExamCandidateAdmin(CatalogReadOnlyView):
+    column_list = ("exam_subject", "enrolment", "examiner_1_final", "examiner_2_final", "mediated", "average", "passed",
+                   "entered_on")
+    column_labels = {"exam_subject": "Disciplina", "enrolment": "Elev", "examiner_1_final": "Examinator 1",
+                     "examiner_2_final": "Examinator 2", "mediated": "Mediere", "average": "Media", "passed": "Promovat",
+                     "entered_on": "Trecut în catalog"}
+
+
+class ContestationAdmin(CatalogReadOnlyView):
+    column_list = ("reference", "filed_on", "filed_by", "initial_mark", "re_evaluation", "accepted", "new_mark")
+    column_labels = {"reference": "Nr. înregistrare", "filed_on": "Depusă la", "filed_by": "Depusă de",
+                     "initial_mark": "Nota inițială", "re_evaluation": "Nota la reevaluare", "accepted": "Admisă",
+                     "new_mark": "Nota nouă"}
+
+
+class ReopenRequestAdmin(CatalogReadOnlyView):
+    column_list = ("target_kind", "target_id", "reason", "requested_by", "requested_at", "approved", "decided_by")
+    column_labels = {"target_kind": "Ce se redeschide", "target_id": "Nr.", "reason": "Motiv", "requested_by": "Cerută de",
+                     "requested_at": "La", "approved": "Aprobată", "decided_by": "Decizie"}
+
+
 class UserAdmin(SecuredModelView):
     allowed_roles = frozenset({policy.ADMINISTRATOR})
     write_roles = frozenset({policy.ADMINISTRATOR})
@@ -374,6 +401,10 @@ ADMIN_VIEWS: list[tuple[type[SecuredModelView], type, str, str]] = [
     (BehaviourMarkAdmin, m.BehaviourMark, "Purtare", "Catalog"),
     (YearResultAdmin, m.YearResult, "Situații anuale", "Catalog"),
     (DelegationAdmin, m.Delegation, "Delegări de drepturi", "Catalog"),
+    (ExamSessionAdmin, m.ExamSession, "Sesiuni de examene", "Examene"),
+    (ExamCandidateAdmin, m.ExamCandidate, "Rezultate la examene", "Examene"),
+    (ContestationAdmin, m.Contestation, "Contestații", "Examene"),
+    (ReopenRequestAdmin, m.ReopenRequest, "Cereri de redeschidere", "Catalog"),
     (UserAdmin, m.User, "Conturi", "Conturi"),
 ]
 
