@@ -1,6 +1,7 @@
 """Write cost of SQLAlchemy-Continuum's versioning strategies on our real Mark model.
 
     .venv/bin/python bench/versioning_strategy.py [--marks 10000] [--backend sqlite|postgresql|both]
+                                                  [--updates 1000] [--small-tx N] [--repeat 1]
 
 For every backend and every mode the measurement runs in a fresh subprocess against a fresh
 database, because Continuum's strategy is a process-wide option that shapes the version tables
@@ -21,9 +22,14 @@ entry, one teacher) and measures, on the marks table:
 
 1. ``bulk``:    N marks imported in ONE transaction (``add_all`` + commit in ``audit_context``);
 2. ``small``:   N/10 transactions of 10 marks each (the same total number of marks);
-3. ``update``:  1,000 of the bulk marks changed in ONE transaction (with a reason, as required).
+3. ``update``:  1,000 of the bulk marks changed in ONE transaction (with a reason, as required);
+4. ``history``: (versioned modes) ``changeset`` of the latest version of each updated mark, i.e. one
+   ``previous`` lookup per version — the read that differs between the two strategies.
 
 Building the Mark objects happens before the timer starts; the timer covers add/flush/commit.
+The period, class and enrolments are kept loaded in the session, as an import or a request holds
+them; otherwise schema/invariants.py re-reads them with three SELECTs per mark.
+With the defaults the whole run takes about 2 minutes on 2 cores.
 Scratch PostgreSQL databases (``bench_versioning_<random>``) are dropped at the end, also on failure.
 """
 
@@ -35,6 +41,7 @@ import os
 import platform
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,7 +117,9 @@ def _build_school(db: Any) -> dict[str, Any]:
     session = db.session
     sync_roles()
     with audit_context(reason="bench setup"):
-        school = School(name="Școala Gimnazială „Bench”", siiir_code=uuid.uuid4().hex[:10], county="Iași", locality="Iași")
+        school = School(
+            name="Școala Gimnazială „Bench”", siiir_code=uuid.uuid4().hex[:10], county="Iași", locality="Iași"
+        )
         session.add(school)
         session.flush()
         teacher_role = session.scalars(db.select(Role).filter_by(name=policy.TEACHER)).one()
@@ -131,7 +140,9 @@ def _build_school(db: Any) -> dict[str, Any]:
             period_kind="semester",
             ruleset="rofuip2016",
         )
-        grade = GradeLevel(school_id=school.id, code=5, name="a V-a", education_level="gimnazial", evaluation_scale="marks")
+        grade = GradeLevel(
+            school_id=school.id, code=5, name="a V-a", education_level="gimnazial", evaluation_scale="marks"
+        )
         subject = Subject(school_id=school.id, name="Matematică", short_name="MAT")
         session.add_all([teacher, year, grade, subject])
         session.flush()
@@ -189,13 +200,35 @@ def _build_school(db: Any) -> dict[str, Any]:
     }
 
 
+def _load_context(db: Any, ids: dict[str, Any]) -> list[Any]:
+    """Load the period, class, curriculum entry and enrolments into the current session and
+    return them, so they stay in its identity map for the flush invariants (schema/invariants.py
+    looks them up with `session.get`). An import or a request that has resolved its students
+    holds these objects anyway; without them every new mark costs three extra SELECTs."""
+    from schema.models import CurriculumEntry, Enrolment, LearningPeriod, SchoolClass
+
+    session = db.session
+    context = [
+        session.get(LearningPeriod, ids["period_id"]),
+        session.get(SchoolClass, ids["class_id"]),
+        session.get(CurriculumEntry, ids["curriculum_entry_id"]),
+    ]
+    context += session.scalars(db.select(Enrolment).where(Enrolment.id.in_(ids["enrolment_ids"]))).all()
+    return context
+
+
 def _orm_runs(db: Any, ids: dict[str, Any], args: argparse.Namespace) -> dict[str, float]:
+    import sqlalchemy as sa
+    import sqlalchemy_continuum
+
     from schema.db import audit_context
     from schema.models import Mark
 
+    db.session.remove()
     session = db.session
     teacher_id = ids["teacher_id"]
     timings: dict[str, float] = {}
+    context = _load_context(db, ids)
 
     # 1. One big import transaction.
     marks = [Mark(**row) for row in _mark_rows(args.marks, seed=1, ids=ids)]
@@ -204,25 +237,31 @@ def _orm_runs(db: Any, ids: dict[str, Any], args: argparse.Namespace) -> dict[st
         session.add_all(marks)
         session.commit()
     timings["bulk"] = time.perf_counter() - start
-    bulk_ids = sorted(m.id for m in marks[: args.updates])
+    bulk_ids = sorted(sa.inspect(m).identity[0] for m in marks[: args.updates])  # no refresh SELECTs
     del marks
     db.session.remove()
 
     # 2. Many small transactions (what the UI does), same total number of marks.
     session = db.session
+    context = _load_context(db, ids)
     rows = _mark_rows(args.small_tx * 10, seed=2, ids=ids)
     batches = [[Mark(**row) for row in rows[i : i + 10]] for i in range(0, len(rows), 10)]
+    batches.reverse()
     start = time.perf_counter()
-    for batch in batches:
+    while batches:
+        # pop(): committed marks are not kept alive, as after a request; otherwise every commit
+        # would expire all earlier marks still in the identity map (quadratic, not Continuum).
+        batch = batches.pop()
         with audit_context(reason="Note la oră", user_id=teacher_id):
             session.add_all(batch)
             session.commit()
     timings["small"] = time.perf_counter() - start
-    del batches
+    del batch
     db.session.remove()
 
     # 3. Change `updates` of the bulk marks in one transaction; modifications need a reason.
     session = db.session
+    context = _load_context(db, ids)
     to_change = session.scalars(db.select(Mark).where(Mark.id.in_(bulk_ids))).all()
     start = time.perf_counter()
     with audit_context(reason="Corectare după contestație", user_id=teacher_id):
@@ -230,7 +269,25 @@ def _orm_runs(db: Any, ids: dict[str, Any], args: argparse.Namespace) -> dict[st
             mark.value = mark.value % 10 + 1
         session.commit()
     timings["update"] = time.perf_counter() - start
+    del context, to_change
     db.session.remove()
+
+    # 4. History read (versioned modes): the changeset (old -> new) of the latest version of each
+    #    updated mark; each needs one `previous` lookup, the query that differs between strategies.
+    if sqlalchemy_continuum.versioning_manager.options["versioning"]:
+        mark_version = sqlalchemy_continuum.version_class(Mark)
+        session = db.session
+        versions = session.scalars(
+            db.select(mark_version).where(
+                mark_version.id.in_(bulk_ids), mark_version.operation_type == sqlalchemy_continuum.Operation.UPDATE
+            )
+        ).all()
+        start = time.perf_counter()
+        changesets = [version.changeset for version in versions]
+        timings["history"] = time.perf_counter() - start
+        if len(changesets) != len(bulk_ids) or not all("value" in c for c in changesets):
+            raise RuntimeError("history check failed: an updated mark has no value change in its changeset")
+        db.session.remove()
     return timings
 
 
@@ -390,7 +447,9 @@ def _spawn_worker(mode: str, url: str, args: argparse.Namespace) -> dict[str, An
         "--updates", str(args.updates),
     ]  # fmt: skip
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), PYTHONWARNINGS="ignore")
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         stdout, stderr = process.communicate(timeout=args.timeout)
     finally:
@@ -407,8 +466,9 @@ def _spawn_worker(mode: str, url: str, args: argparse.Namespace) -> dict[str, An
 
 def _cell(seconds: float, baseline: float | None) -> str:
     if baseline:
-        return f"{seconds:8.3f} (×{seconds / baseline:5.1f})"
-    return f"{seconds:8.3f}"
+        ratio = seconds / baseline
+        return f"{seconds:7.3f} (×{ratio:.2f})" if ratio < 1 else f"{seconds:7.3f} (×{ratio:.1f})"
+    return f"{seconds:7.3f}"
 
 
 def _print_table(results: list[tuple[str, dict[str, Any]]], args: argparse.Namespace) -> None:
@@ -416,6 +476,7 @@ def _print_table(results: list[tuple[str, dict[str, Any]]], args: argparse.Names
         f"{args.marks:,} marks, 1 tx",
         f"{args.small_tx:,} tx × 10 marks",
         f"update {args.updates:,} marks, 1 tx",
+        f"history: {args.updates:,} changesets",
     )
     labels = {
         "none": "unversioned (ORM, Continuum off)",
@@ -430,6 +491,7 @@ def _print_table(results: list[tuple[str, dict[str, Any]]], args: argparse.Names
         for key in ("bulk", "small", "update"):
             baseline = base["timings"][key] if base else None
             cells.append(_cell(result["timings"][key], baseline))
+        cells.append(f"{result['timings']['history']:7.3f}" if "history" in result["timings"] else "      –")
         counts = result["counts"]
         rows.append(
             (result["server"] + (f" ({result['journal_mode']})" if result["journal_mode"] != "-" else ""),
@@ -446,11 +508,16 @@ def _print_table(results: list[tuple[str, dict[str, Any]]], args: argparse.Names
     for row in rows:
         print(line(row))
     print()
-    print("Seconds (ratio to 'unversioned (ORM, Continuum off)' on the same database); one run per cell.")
+    runs = "one run per cell" if args.repeat == 1 else f"median of {args.repeat} runs per cell"
+    print(f"Seconds (ratio to 'unversioned (ORM, Continuum off)' on the same database); {runs}.")
     print("ORM rows: add_all + commit inside audit_context, flush invariants on; Mark objects built before the timer.")
+    print("The period, class and 30 enrolments are loaded in the session (as an import or request would have them);")
+    print("in the 10-mark transactions they expire at each commit and the invariants read them again.")
     print("Core rows: plain insert()/update() executemany on `marks` — no ORM, no invariants, not versioned by")
     print("Continuum (Core statements on non-association tables are not tracked); for reference only.")
-    print("'version rows / tx' = rows in marks_version and Continuum transactions written by the three measurements.")
+    print("'history' = Version.changeset of each updated mark's latest version (one `previous` lookup each); no ratio,")
+    print("unversioned rows have no history. 'version rows / tx' = marks_version rows and Continuum transactions")
+    print("written.")
 
 
 def run_driver(args: argparse.Namespace) -> int:
@@ -472,24 +539,33 @@ def run_driver(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory(prefix="bench_versioning_") as tmp:
             for backend in backends:
                 for mode in modes:
-                    if backend == "sqlite":
-                        url = f"sqlite:///{Path(tmp) / f'{mode}.db'}"
-                    else:
-                        assert postgres is not None
-                        url = postgres.create()
-                    try:
-                        result = _spawn_worker(mode, url, args)
-                    finally:
-                        if postgres is not None and backend == "postgresql":
-                            postgres.drop(url)
-                    results.append((backend, result))
-                    timings = result["timings"]
-                    print(
-                        f"  {backend:10} {mode:8} bulk {timings['bulk']:.3f}s  small {timings['small']:.3f}s  "
-                        f"update {timings['update']:.3f}s  (end_transaction_id column: "
-                        f"{'yes' if result['end_transaction_id'] else 'no'})",
-                        flush=True,
-                    )
+                    runs = []
+                    for run in range(args.repeat):
+                        if backend == "sqlite":
+                            url = f"sqlite:///{Path(tmp) / f'{mode}-{run}.db'}"
+                        else:
+                            assert postgres is not None
+                            url = postgres.create()
+                        try:
+                            result = _spawn_worker(mode, url, args)
+                        finally:
+                            if backend == "postgresql" and postgres is not None:
+                                postgres.drop(url)
+                        runs.append(result)
+                        timings = result["timings"]
+                        print(
+                            f"  {backend:10} {mode:8} bulk {timings['bulk']:.3f}s  small {timings['small']:.3f}s  "
+                            f"update {timings['update']:.3f}s  "
+                            + (f"history {timings['history']:.3f}s  " if "history" in timings else "")
+                            + "(end_transaction_id column: "
+                            f"{'yes' if result['end_transaction_id'] else 'no'})",
+                            flush=True,
+                        )
+                    combined = dict(runs[0])
+                    combined["timings"] = {
+                        key: statistics.median(r["timings"][key] for r in runs) for key in runs[0]["timings"]
+                    }
+                    results.append((backend, combined))
     finally:
         if postgres is not None:
             postgres.close()
@@ -501,7 +577,8 @@ def run_driver(args: argparse.Namespace) -> int:
     for backend in backends:
         by_mode = {r["mode"]: r["timings"] for b, r in results if b == backend}
         if "validity" in by_mode and "subquery" in by_mode:
-            slower = [k for k in ("bulk", "small", "update") if by_mode["subquery"][k] > by_mode["validity"][k]]
+            keys = ("bulk", "small", "update", "history")
+            slower = [k for k in keys if by_mode["subquery"][k] > by_mode["validity"][k]]
             if slower:
                 print(f"NOTE ({backend}): subquery was SLOWER than validity on: {', '.join(slower)}.")
     return 0
@@ -516,6 +593,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--updates", type=int, default=1_000, help="marks changed in one transaction (default 1000)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES), help="modes to run (default: all)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per cell, median reported (default 1)")
     parser.add_argument("--postgres-admin-url", default=DEFAULT_ADMIN_URL)
     parser.add_argument("--timeout", type=float, default=600, help="seconds allowed per worker")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -525,8 +603,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.small_tx is None:
         args.small_tx = max(1, args.marks // 10)
     args.updates = min(args.updates, args.marks)
-    if args.marks < 1:
-        parser.error("--marks must be at least 1")
+    if args.marks < 1 or args.repeat < 1:
+        parser.error("--marks and --repeat must be at least 1")
     if args.worker:
         run_worker(args)
         return 0
