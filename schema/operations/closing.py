@@ -313,11 +313,11 @@ def set_behaviour_mark(actor: User, enrolment: Enrolment, period: LearningPeriod
     return mark
 
 
-def close_year_result(actor: User, enrolment: Enrolment, *, remote_addr: str | None = None) -> YearResult:
-    """The class master closes the student's year: status and general average (001 Art. 120(8), 126-131)."""
+def _compute_year_result(enrolment: Enrolment, *, after_corigenta: bool = False) -> dict:
+    """The year result's values from the closed annual averages and behaviour: status, general
+    average, behaviour, details (001 Art. 120(8), 126-131). ``after_corigenta``: the averages
+    already include the corigență session, so a subject still failed gives repetent (Art. 131(1)(c))."""
     school_class = enrolment.school_class
-    require_class_master(actor, school_class)
-    _already_closed(YearResult, enrolment_id=enrolment.id)
     ruleset = _ruleset_of(enrolment)
     annual = db.session.scalars(sa.select(AnnualAverage).where(AnnualAverage.enrolment_id == enrolment.id)).all()
     results: dict[str, Decimal | str | None] = {}
@@ -333,28 +333,34 @@ def close_year_result(actor: User, enrolment: Enrolment, *, remote_addr: str | N
     else:
         behaviour_average = rules.annual_behaviour_average([b.value for b in behaviour_rows], ruleset=ruleset)
         behaviour = behaviour_average
-    status = rules.year_status(results, behaviour, grade=school_class.grade_level.code)
+    status = rules.year_status(
+        results, behaviour, grade=school_class.grade_level.code, after_corigenta=after_corigenta
+    )
     general = None
     if not is_primary and status.status != rules.AMANAT:
         general = rules.general_average([r for r in results.values() if r is not None], behaviour_average, ruleset=ruleset)
+    return {
+        "status": {"amânat": "amanat"}.get(status.status, status.status),
+        "general_average": general,
+        "behaviour_average": behaviour_average,
+        "behaviour_calificativ": behaviour if is_primary else None,
+        "details": {
+            "failed_subjects": list(status.failed_subjects),
+            "deferred_subjects": list(status.deferred_subjects),
+            "reason": status.reason,
+            "remedial_programme": status.remedial_programme,
+        },
+        "ruleset": ruleset.name,
+        "ruleset_version": ruleset.version,
+    }
+
+
+def close_year_result(actor: User, enrolment: Enrolment, *, remote_addr: str | None = None) -> YearResult:
+    """The class master closes the student's year: status and general average (001 Art. 120(8), 126-131)."""
+    require_class_master(actor, enrolment.school_class)
+    _already_closed(YearResult, enrolment_id=enrolment.id)
+    values = _compute_year_result(enrolment)
     with audited(actor, None, remote_addr):
-        result = YearResult(
-            school_id=enrolment.school_id,
-            enrolment_id=enrolment.id,
-            status={"amânat": "amanat"}.get(status.status, status.status),
-            general_average=general,
-            behaviour_average=behaviour_average,
-            behaviour_calificativ=behaviour if is_primary else None,
-            details={
-                "failed_subjects": list(status.failed_subjects),
-                "deferred_subjects": list(status.deferred_subjects),
-                "reason": status.reason,
-                "remedial_programme": status.remedial_programme,
-            },
-            ruleset=ruleset.name,
-            ruleset_version=ruleset.version,
-            closed_by_id=actor.id,
-        )
+        result = YearResult(school_id=enrolment.school_id, enrolment_id=enrolment.id, closed_by_id=actor.id, **values)
         db.session.add(result)
     return result
-
