@@ -125,6 +125,7 @@ class GradeLevel(TenantMixin, db.Model):
         sa.CheckConstraint("code BETWEEN 0 AND 13", name="code_range"),
         sa.CheckConstraint(_in("evaluation_scale", EVALUATION_SCALES), name="scale_known"),
         sa.CheckConstraint(_in("education_level", EDUCATION_LEVELS), name="level_known"),
+        sa.CheckConstraint(f"ruleset IS NULL OR {_in('ruleset', RULESET_NAMES)}", name="ruleset_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,6 +137,9 @@ class GradeLevel(TenantMixin, db.Model):
     evaluation_scale: Mapped[str] = mapped_column(sa.String(20))
     #: Compulsory education (decisions.md A8): preaviz and expulsion are refused here.
     is_compulsory: Mapped[bool] = mapped_column(default=True)
+    #: Rule-set for this level when it differs from the school year's (decisions.md "Rule-sets":
+    #: per school year, and per education level where they differ). NULL: the year's rule-set.
+    ruleset: Mapped[str | None] = mapped_column(sa.String(20))
 
     def __str__(self) -> str:
         return self.name

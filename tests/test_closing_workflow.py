@@ -246,3 +246,43 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(app, school, case):
     db.session.rollback()
     for model, before in counts_before.items():
         assert db.session.scalar(sa.select(sa.func.count(model.id))) == before, model.__name__
+
+
+def test_the_class_master_closes_the_class_only_when_nothing_is_missing(app, school):
+    from schema.operations.closing import class_closing_gaps, close_class_year
+
+    gaps = class_closing_gaps(school.school_class)
+    assert any("Matematică pe Semestrul I nu este încheiată" in gap for gap in gaps)
+    assert any("nota la purtare pe Semestrul I" in gap for gap in gaps)
+    with pytest.raises(InvariantViolation) as refused:
+        close_class_year(school.class_master, school.school_class)
+    assert refused.value.code == "class_not_ready" and "Lipsesc" in refused.value.message_ro
+
+    for entry, teacher in ((school.maths, school.teacher), (school.romanian, school.other_teacher)):
+        for period, start in ((school.semester1, date(2025, 10, 6)), (school.semester2, date(2026, 3, 2))):
+            for offset in range(5):
+                record_mark(teacher, school.enrolment, entry, given_on=start + timedelta(days=offset), value=8)
+            if entry.has_thesis_in(period.id):
+                record_mark(teacher, school.enrolment, entry, given_on=start + timedelta(days=20), value=9, kind="thesis")
+            close_period_average(teacher, school.enrolment, entry, period)
+        close_annual_average(teacher, school.enrolment, entry)
+    for period in (school.semester1, school.semester2):
+        set_behaviour_mark(school.class_master, school.enrolment, period)
+    assert class_closing_gaps(school.school_class) == []
+    [result] = close_class_year(school.class_master, school.school_class)
+    assert result.status == "promovat"
+
+
+def test_a_grade_level_can_run_its_own_rule_set(app, school):
+    from schema.operations.closing import ruleset_of
+
+    assert ruleset_of(school.enrolment).name == "rofuip2016"
+    with audit_context(reason="Nivelul gimnazial trece la ROFUIP 2022"):
+        school.grade.ruleset = "rofuip2022"
+        db.session.commit()
+    assert ruleset_of(school.enrolment).name == "rofuip2022"
+    with audit_context(reason="test"):
+        school.grade.ruleset = "rofuip1999"
+        with pytest.raises(Exception, match="ruleset_known"):
+            db.session.flush()
+    db.session.rollback()

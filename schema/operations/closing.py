@@ -22,12 +22,13 @@ from schema.models import (
     LearningPeriod,
     Mark,
     PeriodAverage,
+    SchoolClass,
     User,
     YearResult,
     db,
 )
 from schema.db import utc_now
-from schema.operations.base import audited, unlock
+from schema.operations.base import audited, batch, unlock
 from security.access import require_can_write_marks, require_class_master
 
 
@@ -35,8 +36,11 @@ from security.access import require_can_write_marks, require_class_master
 REOPENED_CLOSING_REASON = "Reîncheiere după redeschiderea aprobată de director"
 
 
-def _ruleset_of(enrolment: Enrolment) -> rules.RuleSet:
-    return rules.get_ruleset(enrolment.year.ruleset)
+def ruleset_of(enrolment: Enrolment) -> rules.RuleSet:
+    """The rule-set of the enrolment's grade level if it has its own, else its school year's."""
+    return rules.get_ruleset(enrolment.school_class.grade_level.ruleset or enrolment.year.ruleset)
+
+
 
 
 def _reopened_or_new(model: type, **keys: int) -> object | None:
@@ -82,7 +86,7 @@ def _is_exempt(enrolment: Enrolment, entry: CurriculumEntry, period_id: int | No
 
 def period_average_proposal(enrolment: Enrolment, entry: CurriculumEntry, period: LearningPeriod) -> dict:
     """What closing would store: value or calificativ, the marks used, and the minimum-marks check."""
-    ruleset = _ruleset_of(enrolment)
+    ruleset = ruleset_of(enrolment)
     marks = db.session.scalars(
         sa.select(Mark).where(
             Mark.enrolment_id == enrolment.id, Mark.curriculum_entry_id == entry.id, Mark.period_id == period.id
@@ -155,7 +159,7 @@ def close_period_average(
         value, chosen_calificativ = None, chosen
     else:
         value, chosen_calificativ = proposal["value"], None
-    ruleset = _ruleset_of(enrolment)
+    ruleset = ruleset_of(enrolment)
     values = {
         "value": value,
         "calificativ": chosen_calificativ,
@@ -185,7 +189,7 @@ def close_annual_average(actor: User, enrolment: Enrolment, entry: CurriculumEnt
                          remote_addr: str | None = None) -> AnnualAverage | None:
     """The annual average from the closed period averages (001 Art. 120(5)-(6); R-AVG-06 for PE),
     or, under rofuip2022, from all marks of the year. Returns None when exempt all year."""
-    ruleset = _ruleset_of(enrolment)
+    ruleset = ruleset_of(enrolment)
     year = enrolment.year
     require_can_write_marks(actor, entry, year.ends_on)
     reopened = _reopened_or_new(AnnualAverage, enrolment_id=enrolment.id, curriculum_entry_id=entry.id)
@@ -257,7 +261,7 @@ def close_annual_average(actor: User, enrolment: Enrolment, entry: CurriculumEnt
 
 def behaviour_proposal_for(enrolment: Enrolment, period: LearningPeriod) -> dict:
     """The proposed behaviour mark from unexcused absences (decisions.md "Behaviour")."""
-    ruleset = _ruleset_of(enrolment)
+    ruleset = ruleset_of(enrolment)
     rows = db.session.execute(
         sa.select(Absence.curriculum_entry_id, sa.func.count(Absence.id))
         .where(Absence.enrolment_id == enrolment.id, Absence.period_id == period.id, Absence.state == "unexcused")
@@ -318,7 +322,7 @@ def _compute_year_result(enrolment: Enrolment, *, after_corigenta: bool = False)
     average, behaviour, details (001 Art. 120(8), 126-131). ``after_corigenta``: the averages
     already include the corigență session, so a subject still failed gives repetent (Art. 131(1)(c))."""
     school_class = enrolment.school_class
-    ruleset = _ruleset_of(enrolment)
+    ruleset = ruleset_of(enrolment)
     annual = db.session.scalars(sa.select(AnnualAverage).where(AnnualAverage.enrolment_id == enrolment.id)).all()
     results: dict[str, Decimal | str | None] = {}
     for average in annual:
@@ -364,3 +368,90 @@ def close_year_result(actor: User, enrolment: Enrolment, *, remote_addr: str | N
         result = YearResult(school_id=enrolment.school_id, enrolment_id=enrolment.id, closed_by_id=actor.id, **values)
         db.session.add(result)
     return result
+
+
+def class_closing_gaps(school_class: SchoolClass) -> list[str]:
+    """What is still missing before the class situation can be closed for the year, in Romanian:
+    open period and annual averages per student and subject, missing behaviour marks, and
+    students who may be declared amânat (≥ 50 % absences at a subject, 001 Art. 128(a))."""
+    enrolments = db.session.scalars(
+        sa.select(Enrolment).where(Enrolment.class_id == school_class.id, Enrolment.status == "active")
+    ).all()
+    periods = list(school_class.year.periods)
+    entries = list(school_class.curriculum)
+    closed_periods = set(
+        db.session.execute(
+            sa.select(PeriodAverage.enrolment_id, PeriodAverage.curriculum_entry_id, PeriodAverage.period_id).where(
+                PeriodAverage.class_id == school_class.id, PeriodAverage.state == "closed"
+            )
+        ).all()
+    )
+    closed_annual = set(
+        db.session.execute(
+            sa.select(AnnualAverage.enrolment_id, AnnualAverage.curriculum_entry_id).where(
+                AnnualAverage.class_id == school_class.id, AnnualAverage.state == "closed"
+            )
+        ).all()
+    )
+    behaviour = set(
+        db.session.execute(
+            sa.select(BehaviourMark.enrolment_id, BehaviourMark.period_id).where(
+                BehaviourMark.enrolment_id.in_([e.id for e in enrolments])
+            )
+        ).all()
+    )
+    exempt = set(
+        db.session.execute(
+            sa.select(Exemption.enrolment_id, Exemption.curriculum_entry_id, Exemption.period_id).where(
+                Exemption.class_id == school_class.id
+            )
+        ).all()
+    )
+    absences = dict(
+        ((enrolment_id, entry_id), count)
+        for enrolment_id, entry_id, count in db.session.execute(
+            sa.select(Absence.enrolment_id, Absence.curriculum_entry_id, sa.func.count(Absence.id))
+            .where(Absence.class_id == school_class.id)
+            .group_by(Absence.enrolment_id, Absence.curriculum_entry_id)
+        ).all()
+    )
+    ruleset = rules.get_ruleset(school_class.grade_level.ruleset or school_class.year.ruleset)
+    gaps: list[str] = []
+    for enrolment in enrolments:
+        name = enrolment.student.full_name
+        for entry in entries:
+            whole_year_exempt = (enrolment.id, entry.id, None) in exempt
+            if whole_year_exempt:
+                continue
+            if ruleset.has_period_average:
+                for period in periods:
+                    key = (enrolment.id, entry.id, period.id)
+                    if key not in closed_periods and key not in exempt:
+                        gaps.append(f"{name}: media la {entry.subject.name} pe {period.name} nu este încheiată.")
+            if (enrolment.id, entry.id) not in closed_annual:
+                gaps.append(f"{name}: media anuală la {entry.subject.name} nu este încheiată.")
+            yearly_hours = (entry.weekly_hours or 0) * sum(p.teaching_weeks for p in periods)
+            if yearly_hours and rules.deferral_flag(absences.get((enrolment.id, entry.id), 0), yearly_hours):
+                gaps.append(f"{name}: absențe la {entry.subject.name} de cel puțin 50 % din ore; poate fi declarat amânat.")
+        for period in periods:
+            if (enrolment.id, period.id) not in behaviour:
+                gaps.append(f"{name}: nota la purtare pe {period.name} nu este trecută.")
+    return gaps
+
+
+def close_class_year(actor: User, school_class: SchoolClass, *, remote_addr: str | None = None) -> list[YearResult]:
+    """The class master closes the year for every student of the class, or refuses with the list
+    of what is still missing (001 Art. 77(d))."""
+    require_class_master(actor, school_class)
+    gaps = [gap for gap in class_closing_gaps(school_class) if "poate fi declarat amânat" not in gap]
+    if gaps:
+        raise InvariantViolation(
+            "class_not_ready",
+            "Situația clasei nu se poate încheia încă. Lipsesc:\n" + "\n".join(f"• {gap}" for gap in gaps),
+            f"{len(gaps)} items are still missing.",
+        )
+    enrolments = db.session.scalars(
+        sa.select(Enrolment).where(Enrolment.class_id == school_class.id, Enrolment.status == "active")
+    ).all()
+    with batch(actor, f"Încheierea situației școlare a clasei {school_class.name}"):
+        return [close_year_result(actor, enrolment, remote_addr=remote_addr) for enrolment in enrolments]

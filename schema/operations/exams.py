@@ -41,7 +41,7 @@ from schema.models import (
     db,
 )
 from schema.operations.base import audited, unlock
-from schema.operations.closing import _compute_year_result
+from schema.operations.closing import _compute_year_result, ruleset_of
 from schema.rules.exams import EXAM_PASS_AVERAGE
 from schema.rules.validation import as_average
 from security import policy
@@ -624,7 +624,7 @@ def enter_exam_result(actor: User, candidate: ExamCandidate, *, on: date,
         )
     warnings = _entry_warnings(session, on)
     enrolment = candidate.enrolment
-    ruleset = rules.get_ruleset(enrolment.year.ruleset)
+    ruleset = ruleset_of(enrolment)
     reason = f"Rezultat examen {session.name}"
     source = _SOURCE_OF_KIND.get(session.kind, "exam")
     exam_inputs = {

@@ -10,6 +10,7 @@ from schema import rules
 from schema.errors import InvariantViolation
 from schema.models import Enrolment, LearningPeriod, PeriodAverage, User, db
 from schema.operations.base import audited, require_reason
+from schema.operations.closing import ruleset_of
 from security import policy
 from security.access import require_permission
 
@@ -68,7 +69,7 @@ def bring_transfer_averages(actor: User, enrolment: Enrolment, period: LearningP
         name for name, entry in entries_by_subject.items()
         if name not in brought and entry.id not in already and not entry.subject.is_religion
     )
-    ruleset = rules.get_ruleset(enrolment.year.ruleset)
+    ruleset = ruleset_of(enrolment)
     with audited(actor, reason, remote_addr):
         for entry, mark in to_enter:
             db.session.add(PeriodAverage(
