@@ -55,6 +55,8 @@ def _init_database(app: Flask) -> None:
     from schema.db import enable_sqlite_pragmas
     from schema.models import db
 
+    import security.guard  # noqa: F401  (registers the catalog write guard on every session)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     with app.app_context():

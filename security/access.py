@@ -29,8 +29,16 @@ def is_assigned(user: User, curriculum_entry_id: int) -> bool:
     )
 
 
+def today() -> date:
+    """The current date for time-bounded rights (one place, so tests can freeze it)."""
+    return date.today()
+
+
 def has_active_delegation(user: User, curriculum_entry_id: int, on_day: date) -> bool:
-    """A director-approved delegation to this user covers this assignment on this day."""
+    """A director-approved delegation to this user covers this assignment today, and `on_day`
+    (the lesson's date) lies within it too: the right is time-bounded and cannot be used later
+    to write into the delegated weeks."""
+    current = today()
     return (
         db.session.scalar(
             sa.select(Delegation.id)
@@ -42,6 +50,8 @@ def has_active_delegation(user: User, curriculum_entry_id: int, on_day: date) ->
                 TeachingAssignment.curriculum_entry_id == curriculum_entry_id,
                 Delegation.starts_on <= on_day,
                 Delegation.ends_on >= on_day,
+                Delegation.starts_on <= current,
+                Delegation.ends_on >= current,
             )
             .limit(1)
         )

@@ -100,7 +100,7 @@ def test_closed_average_is_locked_and_reopens_only_with_the_directors_approval(a
     assert refused.value.code == "average_closed"
     with pytest.raises(InvariantViolation):
         change_mark(school.teacher, mark, value=10, reason="Corectare")
-    with audit_context(reason="Încercare de modificare directă"):
+    with audit_context(reason="Încercare de modificare directă", user_id=school.teacher.id):
         average.value = 10
         with pytest.raises(InvariantViolation) as locked:
             db.session.flush()

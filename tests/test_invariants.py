@@ -102,7 +102,7 @@ def test_an_absence_outside_the_period_is_refused(app, school):
 
 
 def test_an_absence_dated_outside_its_given_period_is_refused_at_flush(app, school):
-    with audit_context(reason="test"):
+    with audit_context(reason="test", user_id=school.teacher.id):
         db.session.add(Absence(school_id=school.school.id, enrolment_id=school.enrolment.id, curriculum_entry_id=school.maths.id,
                                class_id=school.school_class.id, period_id=school.semester1.id, occurred_on=date(2026, 3, 2),
                                lesson_hour=1, teacher_id=school.teacher.id))
@@ -123,8 +123,16 @@ def test_a_mark_for_a_subject_the_class_does_not_study_is_refused_by_the_operati
 
 
 def test_a_mark_for_a_subject_the_class_does_not_study_is_refused_by_the_database(app, school):
+    """Even a teacher entitled to the subject (so the guard lets the write through) cannot attach
+    it to a student of another class: the composite foreign keys refuse it."""
+    from schema.models import TeachingAssignment
+
     physics_of_other_class = db.session.scalar(sa.select(CurriculumEntry).where(CurriculumEntry.class_id == school.other_class.id))
     with audit_context(reason="test"):
+        db.session.add(TeachingAssignment(school_id=school.school.id, curriculum_entry_id=physics_of_other_class.id,
+                                          teacher_id=school.teacher.id))
+        db.session.commit()
+    with audit_context(reason="test", user_id=school.teacher.id), db.session.no_autoflush:
         db.session.add(Mark(school_id=school.school.id, enrolment_id=school.enrolment.id,
                             curriculum_entry_id=physics_of_other_class.id, class_id=school.school_class.id,
                             period_id=school.semester1.id, value=8, given_on=date(2025, 10, 6), teacher_id=school.teacher.id))
