@@ -99,3 +99,11 @@ def require_permission(user: User, permission: str, message_ro: str) -> None:
     """A role-level permission of security/policy.py."""
     if not policy.has_permission(role_names(user), permission):
         raise PermissionDenied("permission_denied", message_ro, f"Missing permission {permission}.")
+
+
+def require_same_school(user: User, school_id: int) -> None:
+    """Rows of another school answer as missing, never as "not yours" (no leak)."""
+    if user.school_id != school_id:
+        from schema.errors import NotFound
+
+        raise NotFound("not_found", "Înregistrarea nu există.", "No such record.")

@@ -10,7 +10,7 @@ from schema.errors import InvariantViolation
 from schema.models import Enrolment, SchoolClass, Student, User, db
 from schema.operations.base import audited, require_reason
 from security import policy
-from security.access import require_permission
+from security.access import require_permission, require_same_school
 
 
 def _active_enrolment(student: Student, year_id: int) -> Enrolment | None:
@@ -25,6 +25,8 @@ def enrol_student(actor: User, student: Student, school_class: SchoolClass, *, s
                   remote_addr: str | None = None) -> Enrolment:
     """Enrol a student in a class for the class's school year: one active enrolment per year."""
     require_permission(actor, policy.MANAGE_STUDENTS, "Doar secretariatul sau administratorul înscrie elevi.")
+    require_same_school(actor, student.school_id)
+    require_same_school(actor, school_class.school_id)
     if _active_enrolment(student, school_class.year_id) is not None:
         raise InvariantViolation(
             "already_enrolled",
@@ -55,6 +57,8 @@ def transfer_student(actor: User, enrolment: Enrolment, new_class: SchoolClass, 
     """Move a student to another class of the same year; the old enrolment is kept as history."""
     reason = require_reason(reason)
     require_permission(actor, policy.MANAGE_STUDENTS, "Doar secretariatul sau administratorul transferă elevi.")
+    require_same_school(actor, enrolment.school_id)
+    require_same_school(actor, new_class.school_id)
     if new_class.year_id != enrolment.year_id or new_class.id == enrolment.class_id:
         raise InvariantViolation(
             "transfer_target", "Transferul se face într-o altă clasă din același an școlar.", "Invalid target class."

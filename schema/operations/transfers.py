@@ -12,7 +12,7 @@ from schema.models import Enrolment, LearningPeriod, PeriodAverage, User, db
 from schema.operations.base import audited, require_reason
 from schema.operations.closing import ruleset_of
 from security import policy
-from security.access import require_permission
+from security.access import require_permission, require_same_school
 
 
 @dataclass
@@ -33,6 +33,7 @@ def bring_transfer_averages(actor: User, enrolment: Enrolment, period: LearningP
     the student studies there; the others are listed, not entered."""
     reason = require_reason(reason)
     require_permission(actor, policy.ENTER_EXAM_RESULTS, "Doar secretariatul trece mediile elevilor transferați.")
+    require_same_school(actor, enrolment.school_id)
     if period.year_id != enrolment.year_id or enrolment.starts_on <= period.ends_on:
         raise InvariantViolation(
             "not_after_period",
