@@ -253,6 +253,8 @@ def test_the_class_master_closes_the_class_only_when_nothing_is_missing(app, sch
 
     gaps = class_closing_gaps(school.school_class)
     assert any("Matematică pe Semestrul I nu este încheiată" in gap for gap in gaps)
+    first_semester = class_closing_gaps(school.school_class, school.semester1)
+    assert first_semester and all("Semestrul I" in gap for gap in first_semester)
     assert any("nota la purtare pe Semestrul I" in gap for gap in gaps)
     with pytest.raises(InvariantViolation) as refused:
         close_class_year(school.class_master, school.school_class)

@@ -370,14 +370,15 @@ def close_year_result(actor: User, enrolment: Enrolment, *, remote_addr: str | N
     return result
 
 
-def class_closing_gaps(school_class: SchoolClass) -> list[str]:
-    """What is still missing before the class situation can be closed for the year, in Romanian:
-    open period and annual averages per student and subject, missing behaviour marks, and
+def class_closing_gaps(school_class: SchoolClass, period: LearningPeriod | None = None) -> list[str]:
+    """What is still missing before the class situation can be closed, in Romanian: for a period,
+    its averages and behaviour marks; for the year (period None), also the annual averages; and
     students who may be declared amânat (≥ 50 % absences at a subject, 001 Art. 128(a))."""
     enrolments = db.session.scalars(
         sa.select(Enrolment).where(Enrolment.class_id == school_class.id, Enrolment.status == "active")
     ).all()
-    periods = list(school_class.year.periods)
+    year_periods = list(school_class.year.periods)
+    periods = [period] if period is not None else year_periods
     entries = list(school_class.curriculum)
     closed_periods = set(
         db.session.execute(
@@ -411,7 +412,7 @@ def class_closing_gaps(school_class: SchoolClass) -> list[str]:
         ((enrolment_id, entry_id), count)
         for enrolment_id, entry_id, count in db.session.execute(
             sa.select(Absence.enrolment_id, Absence.curriculum_entry_id, sa.func.count(Absence.id))
-            .where(Absence.class_id == school_class.id)
+            .where(Absence.class_id == school_class.id, Absence.period_id.in_([p.id for p in periods]))
             .group_by(Absence.enrolment_id, Absence.curriculum_entry_id)
         ).all()
     )
@@ -428,10 +429,10 @@ def class_closing_gaps(school_class: SchoolClass) -> list[str]:
                     key = (enrolment.id, entry.id, period.id)
                     if key not in closed_periods and key not in exempt:
                         gaps.append(f"{name}: media la {entry.subject.name} pe {period.name} nu este încheiată.")
-            if (enrolment.id, entry.id) not in closed_annual:
+            if period is None and (enrolment.id, entry.id) not in closed_annual:
                 gaps.append(f"{name}: media anuală la {entry.subject.name} nu este încheiată.")
-            yearly_hours = (entry.weekly_hours or 0) * sum(p.teaching_weeks for p in periods)
-            if yearly_hours and rules.deferral_flag(absences.get((enrolment.id, entry.id), 0), yearly_hours):
+            scheduled_hours = (entry.weekly_hours or 0) * sum(p.teaching_weeks for p in periods)
+            if scheduled_hours and rules.deferral_flag(absences.get((enrolment.id, entry.id), 0), scheduled_hours):
                 gaps.append(f"{name}: absențe la {entry.subject.name} de cel puțin 50 % din ore; poate fi declarat amânat.")
         for period in periods:
             if (enrolment.id, period.id) not in behaviour:
