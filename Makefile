@@ -32,10 +32,11 @@ migrate: secrets
 seed: migrate
 	set -a; source $(SECRETS); set +a; $(FLASK) demo seed --if-empty
 
-## make run: venv, install, migrate, seed the demo school if empty, serve https://localhost:8443
+## make run: venv, install, migrate, seed the demo school if empty, serve https://localhost:8443;
+## e-mail (two-factor codes) goes to the terminal and instance/outbox/, not to a mail server
 run: seed certificate
 	@echo "Catalog școlar: https://localhost:$(PORT) (self-signed certificate; accept it in the browser)"
-	set -a; source $(SECRETS); set +a; $(FLASK) run --host localhost --port $(PORT) \
+	set -a; source $(SECRETS); set +a; CATALOG_MAIL_OUTBOX=instance/outbox $(FLASK) run --host localhost --port $(PORT) \
 		--cert instance/dev-cert.pem --key instance/dev-key.pem
 
 ## make test: the whole suite on SQLite, then on PostgreSQL when one is reachable

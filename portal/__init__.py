@@ -64,10 +64,70 @@ def _init_database(app: Flask) -> None:
 
 
 def _init_security(app: Flask) -> None:
+    """Flask-Security with the catalog's rules (security/), HTTPS, rate limits, mail outbox and
+    the account pages. Order: HTTPS first, then idle logout, two-factor, password change."""
     from schema.models import Role, User, WebAuthn, db
+    from security import auth, https, twofactor
+    from security.mail import init_mail
+    from views.account import CatalogLoginForm, CatalogTwoFactorRescueForm, CatalogTwoFactorSetupForm
+    from views.account import bp as account_bp
 
+    https.init_https(app)
+    _apply_security_settings(app)
+    twofactor.init_sms(app)
+    # Flask-Security instantiates these classes itself; the module-level Security() takes no
+    # per-app options, so they are set on it here (both are documented extension points).
+    security._totp_cls = twofactor.totp_class_for(app.config["CATALOG_TOTP_STEP_SECONDS"])
+    security._password_util_cls = auth.CatalogPasswordUtil
     datastore = SQLAlchemyUserDatastore(db, User, Role, webauthn_model=WebAuthn)
-    security.init_app(app, datastore)
+    security.init_app(
+        app,
+        datastore,
+        login_form=CatalogLoginForm,
+        two_factor_setup_form=CatalogTwoFactorSetupForm,
+        two_factor_rescue_form=CatalogTwoFactorRescueForm,
+    )
+    auth.connect_signals()
+    auth.configure_auth_log(app.testing)
+    app.before_request(auth.enforce_idle_timeout)
+    app.before_request(twofactor.hold_at_two_factor_setup)
+    app.before_request(auth.require_password_change)
+    _init_rate_limits(app)
+    init_mail(app)
+    app.register_blueprint(account_bp)
+
+
+def _apply_security_settings(app: Flask) -> None:
+    """Flask-Security settings derived from the `CATALOG_*` numbers, and the Romanian texts."""
+    from security.auth import naive_utc_now
+    from views.account import ROMANIAN_MESSAGES, ROMANIAN_SUBJECTS, TEMPLATES
+
+    config = app.config
+    config.setdefault("SECURITY_DATETIME_FACTORY", naive_utc_now)  # login tracking reads the same clock
+    config.setdefault("SECURITY_PASSWORD_LENGTH_MIN", config["CATALOG_PASSWORD_MIN_LENGTH"])
+    config.setdefault(
+        "SECURITY_TWO_FACTOR_AUTHENTICATOR_VALIDITY",
+        config["CATALOG_TOTP_STEP_SECONDS"] * config["CATALOG_TOTP_WINDOW_STEPS"],
+    )
+    config.setdefault("SECURITY_TWO_FACTOR_MAIL_VALIDITY", config["CATALOG_EMAIL_CODE_VALIDITY_MINUTES"] * 60)
+    config.setdefault("SECURITY_TWO_FACTOR_SMS_VALIDITY", config["CATALOG_EMAIL_CODE_VALIDITY_MINUTES"] * 60)
+    config.setdefault("SECURITY_MULTI_FACTOR_RECOVERY_CODES_N", config["CATALOG_RECOVERY_CODES"])
+    for key, message in ROMANIAN_MESSAGES.items():
+        config.setdefault(f"SECURITY_MSG_{key}", message)
+    for key, value in {**ROMANIAN_SUBJECTS, **TEMPLATES}.items():
+        config.setdefault(key, value)
+
+
+def _init_rate_limits(app: Flask) -> None:
+    """Login and two-factor endpoints: CATALOG_AUTH_RATE_LIMIT POSTs per IP and endpoint (one
+    limiter per app, so test apps do not share counters)."""
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+
+    app.config.setdefault("RATELIMIT_ENABLED", app.config["CATALOG_RATE_LIMIT_ENABLED"])
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["CATALOG_RATE_LIMIT_STORAGE_URI"])
+    limiter = Limiter(get_remote_address, app=app)
+    limiter.limit(lambda: app.config["CATALOG_AUTH_RATE_LIMIT"], methods=["POST"])(app.blueprints["security"])
 
 
 def _register_pages(app: Flask) -> None:

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 demo_cli = AppGroup("demo", help="The demo school.")
-security_cli = AppGroup("security", help="Roles and permissions.")
+security_cli = AppGroup("security", help="Roles, permissions and accounts.")
 
 
 @demo_cli.command("seed")
@@ -35,6 +35,23 @@ def sync_roles_command() -> None:
 
     created, updated = sync_roles()
     click.echo(f"Roluri create: {created}, actualizate: {updated}.")
+
+
+@security_cli.command("unlock")
+@click.argument("email")
+def unlock_command(email: str) -> None:
+    """Unlock an account locked after too many failed logins (before the lock ends by itself)."""
+    import sqlalchemy as sa
+
+    from schema.models import User, db
+    from security.auth import is_locked_out, unlock_account
+
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"Nu există un cont cu e-mailul {email}.")
+    was_locked = is_locked_out(user)
+    unlock_account(user, via="cli")
+    click.echo(f"Contul {user.email} a fost deblocat." if was_locked else f"Contul {user.email} nu era blocat; contorul de încercări a fost resetat.")
 
 
 def register_cli(app: Flask) -> None:

@@ -6,6 +6,8 @@ missing or unusable variable, and the app refuses to boot.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -55,6 +57,74 @@ def require_secret(environ: Mapping[str, str], name: str) -> str:
     return value
 
 
+def parse_text(name: str, value: str) -> str:
+    """A non-empty string setting."""
+    if not value.strip():
+        raise ConfigError(f"{name} must not be empty")
+    return value.strip()
+
+
+#: Security settings (decisions.md "Security settings"): name -> (parser, default, default in tests).
+#: Every number of the security rules is one of these; README "Configuration" documents them.
+SECURITY_SETTINGS: dict[str, tuple[Any, Any, Any]] = {
+    "CATALOG_PASSWORD_MIN_LENGTH": (parse_int, 8, 8),
+    "CATALOG_STAFF_PASSWORD_MAX_AGE_DAYS": (parse_int, 30, 30),
+    "CATALOG_LOCKOUT_THRESHOLD": (parse_int, 10, 10),
+    "CATALOG_LOCKOUT_HOURS": (parse_int, 24, 24),
+    "CATALOG_IDLE_TIMEOUT_MINUTES": (parse_int, 45, 45),
+    "CATALOG_TOTP_STEP_SECONDS": (parse_int, 30, 30),
+    "CATALOG_TOTP_WINDOW_STEPS": (parse_int, 1, 1),
+    "CATALOG_EMAIL_CODE_VALIDITY_MINUTES": (parse_int, 5, 5),
+    "CATALOG_RECOVERY_CODES": (parse_int, 10, 10),
+    "CATALOG_MINOR_AGE_YEARS": (parse_int, 18, 18),
+    "CATALOG_HSTS_SECONDS": (parse_int, 31536000, 31536000),
+    "CATALOG_AUTH_RATE_LIMIT": (parse_text, "20 per minute", "20 per minute"),
+    "CATALOG_RATE_LIMIT_STORAGE_URI": (parse_text, "memory://", "memory://"),
+    "CATALOG_RATE_LIMIT_ENABLED": (parse_boolean, True, False),
+    "CATALOG_FORCE_HTTPS": (parse_boolean, True, False),
+}
+
+
+def security_settings(environ: Mapping[str, str], *, testing: bool) -> dict[str, Any]:
+    """The `CATALOG_*` security settings: the environment's value, else the default."""
+    settings: dict[str, Any] = {}
+    for name, (parser, default, test_default) in SECURITY_SETTINGS.items():
+        raw = environ.get(name, "").strip()
+        if not raw:
+            settings[name] = test_default if testing else default
+        elif parser is parse_int:
+            settings[name] = parse_int(name, raw, minimum=1)
+        else:
+            settings[name] = parser(name, raw)
+    return settings
+
+
+def mail_settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Flask-Mail settings: SMTP from `CATALOG_SMTP_*`; with `CATALOG_MAIL_OUTBOX` set (the
+    `make run` demo), nothing is sent and every message goes to that folder and the terminal."""
+    outbox = environ.get("CATALOG_MAIL_OUTBOX", "").strip()
+    settings: dict[str, Any] = {
+        "MAIL_DEFAULT_SENDER": environ.get("CATALOG_MAIL_SENDER", "catalog@localhost"),
+        "MAIL_SERVER": environ.get("CATALOG_SMTP_HOST", "localhost"),
+        "MAIL_PORT": parse_int("CATALOG_SMTP_PORT", environ.get("CATALOG_SMTP_PORT", "587"), minimum=1),
+        "MAIL_USERNAME": environ.get("CATALOG_SMTP_USERNAME") or None,
+        "MAIL_PASSWORD": environ.get("CATALOG_SMTP_PASSWORD") or None,
+        "MAIL_USE_TLS": parse_boolean("CATALOG_SMTP_TLS", environ.get("CATALOG_SMTP_TLS", "true")),
+        "MAIL_USE_SSL": parse_boolean("CATALOG_SMTP_SSL", environ.get("CATALOG_SMTP_SSL", "false")),
+        "CATALOG_MAIL_OUTBOX": outbox or None,
+    }
+    if outbox:
+        settings["MAIL_SUPPRESS_SEND"] = True
+    return settings
+
+
+def recovery_codes_key(totp_secret: str) -> bytes:
+    """The Fernet key that encrypts two-factor recovery codes at rest, derived from the TOTP
+    secret so that deployments keep three secrets, not four."""
+    digest = hashlib.sha256(b"catalog recovery codes:" + totp_secret.encode()).digest()
+    return base64.urlsafe_b64encode(digest)
+
+
 def default_database_url(instance_path: str) -> str:
     return f"sqlite:///{Path(instance_path) / 'catalog.db'}"
 
@@ -83,10 +153,24 @@ def load_config(environ: Mapping[str, str], *, instance_path: str, testing: bool
         "SECURITY_CHANGEABLE": True,
         "SECURITY_REGISTERABLE": False,
         "SECURITY_SEND_REGISTER_EMAIL": False,
-        "SECURITY_POST_LOGIN_VIEW": "/",
+        "SECURITY_POST_LOGIN_VIEW": "account.welcome",
+        "SECURITY_POST_CHANGE_VIEW": "account.welcome",
+        # Two-factor (stack.md §4.9-4.10): required per role by User.check_tf_required, not globally.
+        "SECURITY_TWO_FACTOR": True,
+        "SECURITY_TWO_FACTOR_ENABLED_METHODS": ["authenticator", "email"],
+        "SECURITY_TWO_FACTOR_REQUIRED": False,
+        "SECURITY_TWO_FACTOR_ALWAYS_VALIDATE": True,
+        "SECURITY_TWO_FACTOR_POST_SETUP_VIEW": "account.welcome",
+        "SECURITY_TWO_FACTOR_RESCUE_MAIL": environ.get("CATALOG_MAIL_SENDER", "catalog@localhost"),
+        "SECURITY_MULTI_FACTOR_RECOVERY_CODES": True,
+        "SECURITY_MULTI_FACTOR_RECOVERY_CODES_KEYS": [recovery_codes_key(secrets["CATALOG_TOTP_SECRET"])],
+        # The same answer for an unknown e-mail and a wrong password.
+        "SECURITY_RETURN_GENERIC_RESPONSES": True,
+        "SECURITY_DEFAULT_REMEMBER_ME": False,
+        # Logout is a POST with the form's CSRF token.
+        "SECURITY_LOGOUT_CSRF": True,
         "SECURITY_USERNAME_ENABLE": False,
         "SECURITY_EMAIL_VALIDATOR_ARGS": {"check_deliverability": False},
-        "MAIL_DEFAULT_SENDER": environ.get("CATALOG_MAIL_SENDER", "catalog@localhost"),
         "BABEL_DEFAULT_LOCALE": "ro",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Bucharest",
         "FLASK_ADMIN_SWATCH": "default",
@@ -95,9 +179,12 @@ def load_config(environ: Mapping[str, str], *, instance_path: str, testing: bool
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": True,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PREFERRED_URL_SCHEME": "https",
         "CATALOG_SCHOOL_TIMEZONE": "Europe/Bucharest",
     }
+    config.update(mail_settings(environ))
+    config.update(security_settings(environ, testing=testing))
     if "CATALOG_TRUSTED_PROXIES" in environ:
         config["CATALOG_TRUSTED_PROXIES"] = parse_int(
             "CATALOG_TRUSTED_PROXIES", environ["CATALOG_TRUSTED_PROXIES"], minimum=0

@@ -6,6 +6,7 @@ classes and the transaction table before anything creates tables (stack.md §4.2
 
 import sqlalchemy as sa
 
+from schema.audit_log import AuthEvent, PersonalDataAccess, UsedTotpCode
 from schema.catalog import (
     Absence,
     AnnualAverage,
@@ -39,6 +40,7 @@ import schema.invariants  # noqa: E402,F401  (registers the flush checks)
 __all__ = [
     "Absence",
     "AnnualAverage",
+    "AuthEvent",
     "BehaviourMark",
     "Contestation",
     "CurriculumEntry",
@@ -56,6 +58,7 @@ __all__ = [
     "Mark",
     "Motivation",
     "PeriodAverage",
+    "PersonalDataAccess",
     "ReopenRequest",
     "Role",
     "School",
@@ -65,6 +68,7 @@ __all__ = [
     "StudentGuardian",
     "Subject",
     "TeachingAssignment",
+    "UsedTotpCode",
     "User",
     "WebAuthn",
     "YearResult",

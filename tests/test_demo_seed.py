@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from schema.models import db
 from tests.conftest import make_test_app, new_database_url
+from tests.security.helpers import Credentials, https_client, sign_in
 
 #: Columns that hold the moment of the run, or salted hashes, and so differ between two runs.
 RUN_DEPENDENT = {"created_at", "closed_at", "set_at", "requested_at", "approved_at", "decided_at",
@@ -106,26 +107,35 @@ def test_the_same_seed_gives_the_same_data(demo, tmp_path):
         assert first[table] == second[table], f"{table} differs between two runs with the same seed"
 
 
-def _login(client, email: str, password: str):
-    page = client.get("/login")
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+#: What each demo person knows after their first login (new password, two-factor method), by
+#: e-mail, across the tests of this module (they share the seeded database).
+_known: dict[str, Credentials] = {}
 
 
-def _account(output: str, role: str) -> tuple[str, str]:
+def _account(output: str, role: str) -> Credentials:
     match = re.search(rf"{re.escape(role)}\s+(\S+@liceul-demo\.ro)\s+(\S+)", output)
-    return match.group(1), match.group(2)
+    email, password = match.group(1), match.group(2)
+    return _known.setdefault(email, Credentials(email, password, method="email"))
+
+
+def _signed_in(seeded, output: str, role: str):
+    """A client logged in as the demo account of `role`, the way a person does it: the printed
+    one-time password, two-factor set-up with e-mail codes for staff, a new password."""
+    client = https_client(seeded)
+    sign_in(seeded, client, _account(output, role))
+    return client
 
 
 @pytest.mark.parametrize("role", ["Administrator", "Director", "Secretar", "Auditor / inspector"])
 def test_a_demo_account_logs_in_over_https_and_lists_the_school(demo, role):
     seeded, output = demo
-    email, password = _account(output, role)
-    client = seeded.test_client()
-    client.environ_base["wsgi.url_scheme"] = "https"
+    first_password = re.search(rf"{re.escape(role)}\s+\S+@liceul-demo\.ro\s+(\S+)", output).group(1)
     with seeded.app_context():
-        response = _login(client, email, password)
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        client = _signed_in(seeded, output, role)
+        credentials = _account(output, role)
+        assert credentials.password != first_password  # the printed password was one-time
+        welcome = client.get("/cont/")
+        assert welcome.status_code == 200 and "Ultima autentificare reușită" in welcome.get_data(as_text=True)
         for url, expected in [
             ("/admin/school_years/", "2026-2027"),
             ("/admin/classes/", "a XII-a A"),
@@ -140,22 +150,16 @@ def test_a_demo_account_logs_in_over_https_and_lists_the_school(demo, role):
 def test_parents_students_and_statistics_viewers_are_kept_out_of_the_admin_screens(demo):
     seeded, output = demo
     for role in ("Părinte (2 copii)", "Elev", "Statistici"):
-        email, password = _account(output, role)
-        client = seeded.test_client()
-        client.environ_base["wsgi.url_scheme"] = "https"
         with seeded.app_context():
-            assert _login(client, email, password).status_code == 302
+            client = _signed_in(seeded, output, role)
             assert client.get("/admin/marks/").status_code == 403
             assert client.get("/admin/students/").status_code == 403
 
 
 def test_administrators_get_403_on_writing_marks_in_the_admin(demo):
     seeded, output = demo
-    email, password = _account(output, "Administrator")
-    client = seeded.test_client()
-    client.environ_base["wsgi.url_scheme"] = "https"
     with seeded.app_context():
-        _login(client, email, password)
+        client = _signed_in(seeded, output, "Administrator")  # a second login: the code by e-mail
         assert client.get("/admin/marks/new/").status_code == 403
         assert client.post("/admin/marks/new/", data={}).status_code == 403
         assert client.get("/admin/absences/new/").status_code == 403

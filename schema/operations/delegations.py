@@ -11,6 +11,7 @@ from schema.models import Delegation, DelegationDecision, TeachingAssignment, Us
 from schema.operations.base import audited, require_reason
 from security import policy
 from security.access import require_permission, role_names
+from security.auth import DELEGATION_DECIDED, record_auth_event
 
 
 def request_delegation(actor: User, assignment: TeachingAssignment, to_teacher: User, *, starts_on: date,
@@ -58,4 +59,6 @@ def decide_delegation(actor: User, delegation: Delegation, *, approve: bool, not
             note=note,
         )
         db.session.add(decision)
+        # Delegation decisions are auth events too (the auditor's log and the structured log).
+        record_auth_event(DELEGATION_DECIDED, user=actor, delegation_id=delegation.id, approved=approve)
     return decision

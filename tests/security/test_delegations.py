@@ -89,3 +89,12 @@ def test_the_approval_can_never_be_changed_and_the_history_shows_it(school, dele
     assert "aprobată" in versions[0].transaction.reason
     assert db.session.scalar(sa.select(sa.func.count(Mark.id))) == 0
     assert db.session.get(Delegation, delegation.id).ends_on == date(2025, 10, 21)
+
+
+def test_the_decision_is_an_auth_event_the_auditor_can_read(school, delegation):
+    from schema.audit_log import AuthEvent
+
+    decide_delegation(school.director, delegation, approve=True)
+    event = db.session.scalar(sa.select(AuthEvent).where(AuthEvent.kind == "delegation_decided"))
+    assert event.user_id == school.director.id
+    assert event.detail == {"delegation_id": delegation.id, "approved": True}
