@@ -226,6 +226,14 @@ class StudentAdmin(RecordsView):
     column_searchable_list = ("last_name", "first_name", "cnp")
     form_excluded_columns = (*SecuredModelView.form_excluded_columns, "guardian_links", "enrolments", "user")
 
+    def get_one(self, id: Any) -> Any:  # noqa: A002 (Flask-Admin's name)
+        """Opening one student's record (details or edit) is logged: who, which student, when."""
+        student = super().get_one(id)
+        from security.auth import log_personal_data_access
+
+        log_personal_data_access(current_user, student, f"fișa elevului în administrare ({request.endpoint})")
+        return student
+
 
 class GuardianAdmin(RecordsView):
     column_list = ("last_name", "first_name", "phone", "email")

@@ -68,3 +68,16 @@ def test_anonymous_users_are_sent_to_the_login_page(app, school):
     client = app.test_client()
     response = client.get("/admin/marks/", base_url="https://localhost")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_opening_a_students_record_in_the_admin_is_logged(app, school):
+    import sqlalchemy as sa
+
+    from schema.audit_log import PersonalDataAccess
+    from schema.models import db
+
+    client = login_as(app, school.secretary)
+    assert client.get(f"/admin/students/details/?id={school.student.id}").status_code == 200
+    entry = db.session.scalar(sa.select(PersonalDataAccess))
+    assert (entry.user_id, entry.student_id) == (school.secretary.id, school.student.id)
+    assert "fișa elevului" in entry.what
