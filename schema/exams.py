@@ -97,6 +97,16 @@ class ExamCandidate(TenantMixin, db.Model):
         sa.CheckConstraint("examiner_1_final IS NULL OR examiner_1_final BETWEEN 1 AND 10", name="final_1_range"),
         sa.CheckConstraint("examiner_2_final IS NULL OR examiner_2_final BETWEEN 1 AND 10", name="final_2_range"),
         sa.CheckConstraint("average IS NULL OR average BETWEEN 1 AND 10", name="average_range"),
+        sa.CheckConstraint(
+            "examiner_1_calificativ IS NULL OR examiner_1_calificativ IN ('FB', 'B', 'S', 'I')", name="calificativ_1_known"
+        ),
+        sa.CheckConstraint(
+            "examiner_2_calificativ IS NULL OR examiner_2_calificativ IN ('FB', 'B', 'S', 'I')", name="calificativ_2_known"
+        ),
+        sa.CheckConstraint(
+            "final_calificativ IS NULL OR final_calificativ IN ('FB', 'B', 'S', 'I')", name="final_calificativ_known"
+        ),
+        sa.CheckConstraint("average IS NULL OR final_calificativ IS NULL", name="mark_or_calificativ"),
         #: Examiners more than 1 point apart: no average until the president mediates (Art. 143(4)).
         sa.CheckConstraint(
             "average IS NULL OR mediated OR abs(examiner_1_final - examiner_2_final) <= 1", name="mediation_needed"
@@ -119,6 +129,11 @@ class ExamCandidate(TenantMixin, db.Model):
     #: The president recorded mediated final marks.
     mediated: Mapped[bool] = mapped_column(default=False)
     average: Mapped[Decimal | None] = mapped_column(sa.Numeric(4, 2))
+    #: Grades I–IV: each examiner's global calificativ after the probes, and the one the two
+    #: examiners agree on (001 Art. 143(5), R-EX-07).
+    examiner_1_calificativ: Mapped[str | None] = mapped_column(sa.String(2))
+    examiner_2_calificativ: Mapped[str | None] = mapped_column(sa.String(2))
+    final_calificativ: Mapped[str | None] = mapped_column(sa.String(2))
     passed: Mapped[bool | None]
     #: The secretary wrote the result into the class catalog (001 Art. 146(1)).
     entered_by_id: Mapped[int | None] = mapped_column()

@@ -97,7 +97,7 @@ def _require_exam_staff(user: User | None, school_id: int, role_ro: str) -> User
 
 
 def _require_not_finalised(candidate: ExamCandidate) -> None:
-    if candidate.average is not None:
+    if candidate.average is not None or candidate.final_calificativ is not None:
         raise InvariantViolation(
             "exam_finalised",
             "Examenul este deja finalizat de președintele comisiei; rezultatul nu se mai modifică.",
@@ -390,13 +390,6 @@ def register_candidate(actor: User, exam_subject: ExamSubject, enrolment: Enrolm
             f"Elevul nu este înscris în anul școlar al sesiunii „{session.name}”.",
             "The enrolment is not in the session's school year.",
         )
-    if enrolment.school_class.grade_level.evaluation_scale == "calificative":
-        raise InvariantViolation(
-            "calificative_exam_unsupported",
-            "Examenele cu calificative (clasele I–IV) nu se pot încă înregistra în aplicație; "
-            "se consemnează în registrul de examen.",
-            "Exams graded with calificative are not supported yet.",
-        )
     entry = _entry_of(enrolment, exam_subject.subject_id)
     if period is not None:
         if period.year_id != session.year_id:
@@ -463,6 +456,12 @@ def record_examiner_marks(actor: User, candidate: ExamCandidate, probe_marks: li
             "Only the two appointed examiners record probe marks.",
         )
     _require_not_finalised(candidate)
+    if _uses_calificative(candidate):
+        raise InvariantViolation(
+            "calificative_expected",
+            "La clasele I–IV fiecare examinator dă un calificativ global după probe, nu note (ROFUIP art. 143(5)).",
+            "Grades I-IV: each examiner gives a global calificativ.",
+        )
     probes = list(probe_marks)
     if len(probes) != exam_subject.probe_count:
         raise InvariantViolation(
@@ -482,8 +481,73 @@ def record_examiner_marks(actor: User, candidate: ExamCandidate, probe_marks: li
     return final
 
 
+def _uses_calificative(candidate: ExamCandidate) -> bool:
+    return candidate.enrolment.school_class.grade_level.evaluation_scale == "calificative"
+
+
+def record_examiner_calificativ(actor: User, candidate: ExamCandidate, calificativ: str, *,
+                                remote_addr: str | None = None) -> str:
+    """Grades I–IV: after the written and oral probes each examiner gives a global calificativ
+    (001 Art. 143(5), R-EX-07)."""
+    exam_subject = candidate.exam_subject
+    _refuse_administrator(actor)
+    _same_school(actor, candidate.school_id)
+    if actor.id not in (exam_subject.examiner_1_id, exam_subject.examiner_2_id):
+        raise PermissionDenied(
+            "not_examiner",
+            "Doar cei doi examinatori numiți pentru această disciplină dau calificativul.",
+            "Only the two appointed examiners give the calificativ.",
+        )
+    if not _uses_calificative(candidate):
+        raise InvariantViolation(
+            "marks_expected", "La această clasă examenul se notează cu note, nu cu calificative.", "Marks expected."
+        )
+    _require_not_finalised(candidate)
+    try:
+        calificativ = rules.as_calificativ(calificativ)
+    except (TypeError, ValueError):
+        raise InvariantViolation(
+            "calificativ_unknown", "Calificativul trebuie să fie FB, B, S sau I.", "Unknown calificativ."
+        ) from None
+    slot = 1 if actor.id == exam_subject.examiner_1_id else 2
+    with audited(actor, f"Calificativ global, examinatorul {slot}", remote_addr):
+        setattr(candidate, f"examiner_{slot}_calificativ", calificativ)
+    return calificativ
+
+
+def _finalise_with_calificative(actor: User, candidate: ExamCandidate, agreed: str | None,
+                                remote_addr: str | None) -> ExamCandidate:
+    """The final calificativ is the one the two examiners agree on (001 Art. 143(5)); passed with
+    at least Suficient (Art. 144(1))."""
+    first, second = candidate.examiner_1_calificativ, candidate.examiner_2_calificativ
+    if first is None or second is None:
+        raise InvariantViolation(
+            "examiner_marks_missing",
+            "Ambii examinatori trebuie să dea calificativul înainte de finalizarea examenului.",
+            "Both examiners must give their calificativ first.",
+        )
+    if agreed is None and first != second:
+        raise InvariantViolation(
+            "calificativ_agreement_required",
+            f"Examinatorii au dat calificative diferite ({first} și {second}): calificativul final se stabilește "
+            "de comun acord între cei doi examinatori și se trece la finalizare (ROFUIP art. 143(5)).",
+            "The examiners disagree: record the calificativ they agree on.",
+        )
+    final = rules.as_calificativ(agreed) if agreed is not None else first
+    if final not in (first, second):
+        raise InvariantViolation(
+            "calificativ_not_agreed",
+            f"Calificativul final trebuie să fie unul dintre cele date de examinatori ({first}, {second}).",
+            "The final calificativ must be one the examiners gave.",
+        )
+    with audited(actor, f"Examen finalizat: calificativ final {final}, stabilit de comun acord", remote_addr):
+        candidate.final_calificativ = final
+        candidate.passed = rules.calificativ_rank(final) >= rules.calificativ_rank("S")
+    return candidate
+
+
 def finalise_exam(actor: User, candidate: ExamCandidate, *, mediated_marks: tuple[int, int] | None = None,
-                  remote_addr: str | None = None) -> ExamCandidate:
+                  agreed_calificativ: str | None = None, remote_addr: str | None = None) -> ExamCandidate:
     """The commission president finalises the exam: the average is trunc2 of the two final marks'
     mean (001 Art. 143(4)); if they differ by more than one point, only after the president records
     mediated final marks (decisions.md A24)."""
@@ -497,6 +561,8 @@ def finalise_exam(actor: User, candidate: ExamCandidate, *, mediated_marks: tupl
             "Only the commission president finalises the exam.",
         )
     _require_not_finalised(candidate)
+    if _uses_calificative(candidate):
+        return _finalise_with_calificative(actor, candidate, agreed_calificativ, remote_addr)
     final_1, final_2 = candidate.examiner_1_final, candidate.examiner_2_final
     if final_1 is None or final_2 is None:
         raise InvariantViolation(
@@ -610,7 +676,7 @@ def enter_exam_result(actor: User, candidate: ExamCandidate, *, on: date,
     """
     session = candidate.exam_subject.session
     _require_secretary(actor, candidate.school_id)
-    if candidate.average is None:
+    if candidate.average is None and candidate.final_calificativ is None:
         raise InvariantViolation(
             "exam_not_finalised",
             "Examenul nu este finalizat de președintele comisiei: nu există încă o medie de trecut în catalog.",
@@ -635,10 +701,16 @@ def enter_exam_result(actor: User, candidate: ExamCandidate, *, on: date,
         "passed": candidate.passed,
     }
     keys = {"enrolment_id": enrolment.id, "curriculum_entry_id": candidate.curriculum_entry_id}
+    calificativ = candidate.final_calificativ  # grades I–IV (R-EX-07): the agreed calificativ
+    if calificativ is not None:
+        exam_inputs["exam_calificativ"] = calificativ
     if candidate.period_id is None:
         # R-AVG-10 (001 Art. 144(3)): the exam average IS the annual average, passed or not.
         model, value = AnnualAverage, candidate.average
         row = db.session.scalar(sa.select(AnnualAverage).filter_by(**keys))
+    elif calificativ is not None:
+        model, value = PeriodAverage, None
+        row = db.session.scalar(sa.select(PeriodAverage).filter_by(period_id=candidate.period_id, **keys))
     else:
         # R-AVG-11 (001 Art. 144(4)): the exam average IS the period average. PeriodAverage.value is
         # a whole mark (period averages are rounded in the student's favour, R-AVG-02), so the
@@ -655,7 +727,7 @@ def enter_exam_result(actor: User, candidate: ExamCandidate, *, on: date,
             )
     values = {
         "value": value,
-        "calificativ": None,
+        "calificativ": calificativ,
         "ruleset": ruleset.name,
         "ruleset_version": ruleset.version,
         "state": "closed",
