@@ -131,11 +131,15 @@ def _init_rate_limits(app: Flask) -> None:
 
 
 def _register_pages(app: Flask) -> None:
+    from views.delegations import bp as delegations_bp
+
+    app.register_blueprint(delegations_bp)
+
     @app.get("/")
     def home() -> Any:
         if not current_user.is_authenticated:
             return redirect(url_for("security.login"))
-        return redirect(url_for("admin.index"))
+        return redirect(url_for("account.welcome"))
 
     @app.get("/healthz")
     def healthz() -> Any:

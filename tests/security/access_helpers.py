@@ -6,10 +6,13 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.security.helpers import FreshContextClient
+
 
 def login_as(app: Flask, user) -> FlaskClient:
-    """A client over HTTPS whose session belongs to `user`, as after a completed login."""
-    client = app.test_client()
+    """A client over HTTPS whose session belongs to `user`, as after a completed login. Each
+    request runs in its own app context, so the logged-in user never leaks between clients."""
+    client = FreshContextClient(app, app.response_class, use_cookies=True)
     client.environ_base["wsgi.url_scheme"] = "https"
     with client.session_transaction() as session:
         session["_user_id"] = user.fs_uniquifier
