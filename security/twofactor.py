@@ -182,7 +182,7 @@ class NoSmsProvider:
     """The default: sending an SMS is an error (and "sms" is not offered as a method)."""
 
     def __init__(self, app: Flask | None = None) -> None:
-        pass
+        """Nothing to configure: there is no provider."""
 
     def send_sms(self, to_number: str, message: str) -> None:
         raise SmsNotConfigured("Nu este configurat niciun furnizor de SMS (CATALOG_SMS_SENDER).")

@@ -259,7 +259,7 @@ class RecordingSms:
     sent: list[tuple[str, str]] = []
 
     def __init__(self, app: Flask) -> None:
-        pass
+        """A fake provider needs no configuration."""
 
     def send_sms(self, to_number: str, message: str) -> None:
         self.sent.append((to_number, message))
