@@ -15,13 +15,11 @@ from schema.db import audit_context
 from schema.errors import InvariantViolation, PermissionDenied
 from schema.models import (
     Absence,
-    AnnualAverage,
     CurriculumEntry,
     Mark,
     Motivation,
     PeriodAverage,
     ReopenRequest,
-    SchoolClass,
     Subject,
     TeachingAssignment,
     db,

@@ -4,7 +4,6 @@ screens listing it for a demo account logged in over HTTPS."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from schema.errors import InvariantViolation
 from schema.models import Absence, CurriculumEntry, Enrolment, LearningPeriod, Motivation, User, db
 from schema.operations.base import audited, require_reason
-from schema.operations.lookups import period_on, require_period_open
+from schema.operations.lookups import period_on, require_period_open, require_same_class
 from schema.catalog import MOTIVATIONS_NEEDING_APPROVAL
 from schema.rules import motivation_in_time
 from security.access import require_can_write_marks, require_class_master
@@ -26,11 +26,8 @@ def record_absence(
     remote_addr: str | None = None,
 ) -> Absence:
     """The teacher of the lesson records an absence (001 Art. 102(1), 211(2))."""
+    require_same_class(enrolment, entry)
     require_can_write_marks(actor, entry, occurred_on)
-    if enrolment.class_id != entry.class_id:
-        raise InvariantViolation(
-            "subject_not_in_class", "Clasa elevului nu studiază această disciplină.", "The class does not study it."
-        )
     period = period or period_on(enrolment.year_id, occurred_on)
     require_period_open(enrolment.id, entry.id, period.id)
     with audited(actor, None, remote_addr):

@@ -55,3 +55,13 @@ def require_period_open(enrolment_id: int, curriculum_entry_id: int, period_id: 
             "Cereți directorului redeschiderea, cu motiv.",
             "The average is closed; marks and absences are locked until the director approves a reopening.",
         )
+
+
+def require_same_class(enrolment: object, entry: object) -> None:
+    """The subject (curriculum entry) belongs to the student's class."""
+    if enrolment.class_id != entry.class_id:
+        raise InvariantViolation(
+            "subject_not_in_class",
+            "Clasa elevului nu studiază această disciplină (nu există în planul de învățământ al clasei).",
+            "The student's class does not study this subject.",
+        )

@@ -7,17 +7,8 @@ from datetime import date
 from schema.errors import InvariantViolation
 from schema.models import CurriculumEntry, Enrolment, LearningPeriod, Mark, User, db
 from schema.operations.base import audited, require_reason
-from schema.operations.lookups import period_on, require_period_open
+from schema.operations.lookups import period_on, require_period_open, require_same_class
 from security.access import require_can_write_marks
-
-
-def _require_same_class(enrolment: Enrolment, entry: CurriculumEntry) -> None:
-    if enrolment.class_id != entry.class_id:
-        raise InvariantViolation(
-            "subject_not_in_class",
-            "Clasa elevului nu studiază această disciplină (nu există în planul de învățământ al clasei).",
-            "The student's class does not study this subject.",
-        )
 
 
 def record_mark(
@@ -35,7 +26,7 @@ def record_mark(
     remote_addr: str | None = None,
 ) -> Mark:
     """A teacher gives a mark (or calificativ) to a student at one of their assignments."""
-    _require_same_class(enrolment, entry)
+    require_same_class(enrolment, entry)
     require_can_write_marks(actor, entry, given_on)
     if is_fraud and not (value == 1 or calificativ == "I"):
         raise InvariantViolation(

@@ -241,3 +241,11 @@ def make_child(school: Any, *, birth_date: Any, user_id: int | None = None) -> A
         db.session.add(student)
         db.session.commit()
     return student
+
+
+def reloaded(user):
+    """The user as the database holds it now (after requests made in other sessions)."""
+    from schema.models import User, db
+
+    db.session.rollback()
+    return db.session.get(User, user.id)

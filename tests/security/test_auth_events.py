@@ -17,7 +17,6 @@ from tests.factories import make_school
 from tests.security.helpers import (
     Credentials,
     captured_code,
-    freeze_clock,
     https_client,
     login,
     logout,
@@ -28,11 +27,6 @@ from tests.security.helpers import (
     submit_code,
     totp_code,
 )
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return freeze_clock(monkeypatch)
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from tests.factories import make_school
 from tests.security.helpers import (
     change_password,
     csrf_token,
-    freeze_clock,
     https_client,
     is_logged_in,
     location,
@@ -30,11 +29,6 @@ from tests.security.helpers import (
 )
 
 GOOD = {name: f"{name.lower()}-a-real-random-secret-value-123" for name in SECRET_VARIABLES}
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return freeze_clock(monkeypatch)
 
 
 @pytest.fixture

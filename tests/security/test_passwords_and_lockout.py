@@ -17,9 +17,9 @@ from security import auth, policy
 from tests.conftest import make_test_app
 from tests.factories import make_school
 from tests.security.helpers import (
+    reloaded,
     Credentials,
     change_password,
-    freeze_clock,
     https_client,
     is_logged_in,
     location,
@@ -37,18 +37,8 @@ WRONG = "Gresita-Parola-1"
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    return freeze_clock(monkeypatch)
-
-
-@pytest.fixture
 def school(app):
     return make_school()
-
-
-def _fresh(user: User) -> User:
-    db.session.rollback()
-    return db.session.get(User, user.id)
 
 
 # --- the password policy ---------------------------------------------------------------------
@@ -102,7 +92,7 @@ def test_the_first_password_is_one_time_and_its_change_is_forced(app, school, cl
     assert same.status_code == 200
     assert change_password(client, "Prima-Parola-1", "Parola-Aleasa-7").status_code == 302
     assert is_logged_in(client)
-    stored = _fresh(parent)
+    stored = reloaded(parent)
     assert stored.must_change_password is False and auth.as_utc(stored.password_changed_at) == clock()
 
 
@@ -117,7 +107,7 @@ def test_a_staff_password_older_than_30_days_must_be_changed(app, school, clock)
     clock.advance(days=30, seconds=30)
     sign_in(app, client, Credentials(credentials.email, credentials.password, "authenticator", credentials.totp_key),
             new_password="Parola-Lunii-Noi-1")
-    stored = _fresh(teacher)
+    stored = reloaded(teacher)
     assert auth.as_utc(stored.password_changed_at) == clock()
     events = db.session.scalars(sa.select(AuthEvent.kind).where(AuthEvent.user_id == teacher.id)).all()
     assert auth.PASSWORD_CHANGED in events
@@ -146,14 +136,14 @@ def test_lockout_after_10_failures_with_a_frozen_clock(app, school, clock):
 
     # Nine failures in a row: the account still works, and success resets the count.
     _fail(client, parent, 9)
-    assert not auth.is_locked_out(_fresh(parent))
+    assert not auth.is_locked_out(reloaded(parent))
     assert login(client, credentials.email, credentials.password).status_code == 302
-    assert _fresh(parent).failed_login_count == 0
+    assert reloaded(parent).failed_login_count == 0
     logout(client)
 
     # Ten in a row: locked, even with the right password.
     _fail(client, parent, 10)
-    assert auth.is_locked_out(_fresh(parent))
+    assert auth.is_locked_out(reloaded(parent))
     refused = login(client, credentials.email, credentials.password)
     assert refused.status_code == 200 and "blocat" in refused.get_data(as_text=True)
     assert not is_logged_in(client)
@@ -215,8 +205,8 @@ def test_only_an_administrator_of_the_same_school_unlocks(app, school, clock):
 
     other_admin = make_person(make_school(name="Școala Gimnazială Nr. 2"), policy.ADMINISTRATOR)
     with pytest.raises(Exception, match="account_not_found"):
-        auth.unlock_account(_fresh(parent), by=other_admin)
-    assert auth.is_locked_out(_fresh(parent))
+        auth.unlock_account(reloaded(parent), by=other_admin)
+    assert auth.is_locked_out(reloaded(parent))
 
 
 def test_the_command_line_unlocks_an_account(app, school, clock):
@@ -226,7 +216,7 @@ def test_the_command_line_unlocks_an_account(app, school, clock):
     db.session.rollback()  # the command reads what the requests wrote
     result = app.test_cli_runner().invoke(args=["security", "unlock", parent.email])
     assert result.exit_code == 0 and "deblocat" in result.output
-    assert not auth.is_locked_out(_fresh(parent))
+    assert not auth.is_locked_out(reloaded(parent))
     missing = app.test_cli_runner().invoke(args=["security", "unlock", "nimeni@scoala-exemplu.ro"])
     assert missing.exit_code != 0
 
@@ -238,7 +228,7 @@ def test_wrong_second_factor_codes_count_towards_the_lockout(app, school, clock)
     login(client, credentials.email, credentials.password)
     for _ in range(10):
         assert submit_code(client, "000000").status_code == 200
-    assert auth.is_locked_out(_fresh(teacher))
+    assert auth.is_locked_out(reloaded(teacher))
     # The login in progress stops; the right password is refused until the lock ends.
     stopped = client.get("/tf-validate")
     assert stopped.status_code == 302 and "/login" in location(stopped)

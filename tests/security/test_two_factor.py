@@ -14,15 +14,15 @@ from flask import Flask
 
 from portal import security as security_extension
 from schema.audit_log import UsedTotpCode
-from schema.models import User, db
+from schema.models import db
 from security import policy, twofactor
 from tests.factories import make_school
 from tests.security.helpers import (
+    reloaded,
     Credentials,
     captured_code,
     choose_method,
     csrf_token,
-    freeze_clock,
     https_client,
     is_logged_in,
     location,
@@ -40,18 +40,8 @@ STAFF = sorted(policy.STAFF_ROLES)
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    return freeze_clock(monkeypatch)
-
-
-@pytest.fixture
 def school(app):
     return make_school()
-
-
-def _fresh(user: User) -> User:
-    db.session.rollback()
-    return db.session.get(User, user.id)
 
 
 @pytest.mark.parametrize("role", STAFF)
@@ -108,7 +98,7 @@ def test_first_login_with_an_authenticator_app_through_pyotp(app, school, clock)
     credentials = Credentials(teacher.email, "Parola-Noua-2026", method="authenticator")
     sign_in(app, client, credentials, new_password="Alta-Parola-2026")
     assert is_logged_in(client)
-    stored = _fresh(teacher)
+    stored = reloaded(teacher)
     assert stored.tf_primary_method == "authenticator" and credentials.totp_key
     # The next login asks for the app's code, which pyotp computes from the key shown at setup.
     logout(client)
@@ -158,7 +148,7 @@ def test_a_code_one_step_old_is_accepted_two_steps_old_is_not(app, school, clock
 
 def test_the_same_code_racing_in_two_requests_is_accepted_once(app, school, clock):
     teacher = make_person(school, policy.TEACHER)
-    credentials = prepare_account(teacher)
+    prepare_account(teacher)
     counter = int(clock().timestamp()) // 30
     assert twofactor.claim_counter(teacher, counter) is True
     db.session.commit()
@@ -193,7 +183,7 @@ def test_first_login_choosing_email_codes(app, school, clock):
     assert code and "Am trimis un cod" in page.get_data(as_text=True)
     response = client.post("/tf-validate", data={"code": code, "csrf_token": csrf_token(page.get_data(as_text=True))})
     assert response.status_code == 302
-    assert _fresh(director).tf_primary_method == "email"
+    assert reloaded(director).tf_primary_method == "email"
 
 
 def test_a_recovery_code_works_once(app, school, clock):
@@ -226,7 +216,7 @@ def test_recovery_codes_are_generated_from_the_account_and_stored_encrypted(app,
     html = page.get_data(as_text=True)
     shown = re.findall(r'<li class="code">([0-9a-f-]+)</li>', html)
     assert len(shown) == app.config["CATALOG_RECOVERY_CODES"] == 10
-    stored = _fresh(teacher).mf_recovery_codes
+    stored = reloaded(teacher).mf_recovery_codes
     assert len(stored) == 10 and not set(shown) & set(stored)  # encrypted at rest
 
 
