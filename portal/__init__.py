@@ -131,15 +131,20 @@ def _init_rate_limits(app: Flask) -> None:
 
 
 def _register_pages(app: Flask) -> None:
+    from views import class_master, director, family, history, pages, statistics, teacher
     from views.delegations import bp as delegations_bp
 
+    app.register_blueprint(pages.bp)
+    pages.register_error_pages(app)
     app.register_blueprint(delegations_bp)
+    for module in (teacher, class_master, director, family, history, statistics):
+        app.register_blueprint(module.bp)
 
     @app.get("/")
     def home() -> Any:
         if not current_user.is_authenticated:
             return redirect(url_for("security.login"))
-        return redirect(url_for("account.welcome"))
+        return redirect(pages.start_page_for(current_user))
 
     @app.get("/healthz")
     def healthz() -> Any:
