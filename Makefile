@@ -10,7 +10,8 @@ PORT ?= 8443
 CATALOG_TEST_POSTGRES_ADMIN_URL ?= postgresql://postgres@localhost/postgres
 export CATALOG_TEST_POSTGRES_ADMIN_URL
 
-.PHONY: run test test-sqlite test-postgresql install secrets certificate migrate seed bench clean
+.PHONY: run test test-sqlite test-postgresql install secrets certificate migrate seed bench clean translations \
+	translations-extract
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +56,16 @@ test-sqlite: install
 
 test-postgresql: install
 	CATALOG_TEST_DATABASE=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make translations: compile translations/ro/LC_MESSAGES/*.po into the .mo files the portal loads. The .mo
+## files are committed (so `make run` needs no extra step); tests/test_translations.py checks they match.
+TRANSLATION_DOMAINS = $(sort $(basename $(notdir $(wildcard translations/*/LC_MESSAGES/*.po))))
+translations: install
+	$(BIN)/pybabel compile --statistics -d translations -D "$(TRANSLATION_DOMAINS)"
+
+## make translations-extract: the template of our own gettext strings (domain `messages`, babel.cfg)
+translations-extract: install
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o translations/messages.pot .
 
 bench: install
 	$(BIN)/python bench/seed.py

@@ -13,6 +13,7 @@ from flask_migrate import Migrate
 from flask_security import Security, SQLAlchemyUserDatastore, current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal import i18n
 from portal.config import load_config
 
 babel = Babel()
@@ -35,9 +36,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["CATALOG_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
+    i18n.init_app(app)  # before security: Flask-Security reads SECURITY_I18N_DIRNAME in its init_app
     _init_database(app)
     _init_security(app)
-    babel.init_app(app, default_locale="ro", default_timezone="Europe/Bucharest")
+    babel.init_app(app, default_locale="ro", default_timezone="Europe/Bucharest", locale_selector=i18n.select_locale)
     mail.init_app(app)
 
     from views.admin import init_admin
