@@ -19,6 +19,7 @@ from schema.catalog import (
 from schema.db import db
 from schema.delegations import Delegation, DelegationDecision
 from schema.exams import Contestation, ExamCandidate, ExamSession, ExamSubject, ReopenRequest
+from schema.motivation_requests import MotivationRequest
 from schema.people import Enrolment, Exemption, Guardian, Student, StudentGuardian
 from schema.school import (
     CurriculumEntry,
@@ -57,6 +58,7 @@ __all__ = [
     "LearningPeriod",
     "Mark",
     "Motivation",
+    "MotivationRequest",
     "PeriodAverage",
     "PersonalDataAccess",
     "ReopenRequest",

@@ -23,6 +23,7 @@ from flask_security import hash_password
 from portal.demo import data
 from schema.cnp import make_cnp
 from schema.db import audit_context
+from schema.errors import InvariantViolation
 from schema.models import (
     CurriculumEntry,
     CurriculumThesis,
@@ -43,6 +44,7 @@ from schema.models import (
     db,
 )
 from schema.operations.absences import excuse_absences, record_absence
+from schema.operations.motivation_requests import decide_motivation_request, request_motivation_approval
 from schema.operations.base import batch
 from schema.operations.closing import (
     close_annual_average,
@@ -433,13 +435,26 @@ class DemoSchoolBuilder:
                     if self.rng.random() < 0.55 and day + timedelta(days=1) < until:
                         returned = day + timedelta(days=1)
                         medical = self.rng.random() < 0.7
-                        excuse_absences(
-                            master, enrolment, kind="medical" if medical else "parent_request",
-                            document_number=f"{self.rng.randint(100, 999)}/{day:%d.%m.%Y}", document_date=day,
-                            covers_from=day, covers_to=day, returned_on=returned,
-                            presented_on=min(returned + timedelta(days=self.rng.randint(0, 5)), until),
-                            approved_by=None if medical else director,
-                        )
+                        document = dict(document_number=f"{self.rng.randint(100, 999)}/{day:%d.%m.%Y}",
+                                        document_date=day)
+                        dates = dict(covers_from=day, covers_to=day, returned_on=returned,
+                                     presented_on=min(returned + timedelta(days=self.rng.randint(0, 5)), until))
+                        if not medical:
+                            hours = db.session.scalar(sa.select(sa.func.count(Absence.id)).where(
+                                Absence.enrolment_id == enrolment.id, Absence.occurred_on == day,
+                                Absence.state == "unexcused"))
+                            try:  # the director approves the parent's request first (Art. 102(5))
+                                approval = request_motivation_approval(
+                                    master, enrolment, kind="parent_request", covers_from=day, covers_to=day,
+                                    hours=hours, **document)
+                                decide_motivation_request(director, approval, approve=True)
+                                excuse_absences(master, enrolment, kind="parent_request", approval=approval,
+                                                **document, **dates)
+                                continue
+                            except InvariantViolation as refused:
+                                if not refused.code.startswith("parent_"):
+                                    raise  # over the parent-request limit: a medical note instead
+                        excuse_absences(master, enrolment, kind="medical", **document, **dates)
 
     def close_class(self, school_class: SchoolClass, periods: list[LearningPeriod]) -> None:
         master = school_class.class_master
