@@ -94,7 +94,7 @@ def _build_people(portal: LivePortal) -> None:
         students.append(student)
     parent = make_person(built.school, policy.PARENT, first_name="Mihaela", last_name="Ionescu")
     guardian = _save(Guardian(school_id=built.school.id, last_name="Ionescu", first_name="Mihaela", user_id=parent.id))
-    _save(StudentGuardian(school_id=built.school.id, student_id=built.student.id, guardian_id=guardian.id, kind="mother"))
+    _save(StudentGuardian(school_id=built.school.id, student_id=built.student.id, guardian_id=guardian.id, kind="mama"))
     auditor = make_person(built.school, policy.AUDITOR, first_name="Camelia", last_name="Dumbravă")
     people = {
         "teacher": built.teacher,
