@@ -10,6 +10,7 @@ from flask import Flask, redirect, url_for
 from flask_babel import Babel
 from flask_mail import Mail
 from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFProtect
 from flask_security import Security, SQLAlchemyUserDatastore, current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -17,6 +18,9 @@ from portal import i18n
 from portal.config import load_config
 
 babel = Babel()
+#: Every state-changing request of the portal carries the session's CSRF token (form field or
+#: X-CSRFToken header); Flask-Admin's SecureForm and Flask-Security's forms use the same token.
+csrf = CSRFProtect()
 mail = Mail()
 migrate = Migrate()
 security = Security()
@@ -44,7 +48,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from views.admin import init_admin
 
-    init_admin(app)
+    admin = init_admin(app)
+    # Flask-Admin's forms check their own CSRF token (SecureForm), after the view's access check,
+    # so a refused role gets 403 rather than a CSRF error.
+    for view in admin._views:
+        csrf.exempt(view.blueprint)
     _register_pages(app)
 
     from portal.cli import register_cli
@@ -95,6 +103,7 @@ def _init_security(app: Flask) -> None:
     app.before_request(twofactor.hold_at_two_factor_setup)
     app.before_request(auth.require_password_change)
     _init_rate_limits(app)
+    csrf.init_app(app)  # after the rate limits, so a flood of token-less POSTs is still limited
     init_mail(app)
     app.register_blueprint(account_bp)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, render_template, request, url_for
 from flask_security import current_user
+from flask_wtf.csrf import CSRFError
 
 from schema.errors import CatalogError, NotFound, PermissionDenied
 from security import capabilities
@@ -96,6 +97,13 @@ def register_error_pages(app: Flask) -> None:
         if _wants_json():
             return error.as_json(), 403
         return render_template("pages/error.html", title="Acces interzis", message=error.message_ro), 403
+
+    @app.errorhandler(CSRFError)
+    def _csrf_refused(error: CSRFError) -> Any:
+        message = "Sesiunea formularului a expirat. Reîncărcați pagina și încercați din nou."
+        if _wants_json() or request.is_json:
+            return {"code": "csrf_invalid", "message": message}, 400
+        return render_template("pages/error.html", title="Cerere respinsă", message=message), 400
 
     @app.errorhandler(404)
     def _http_not_found(error: Any) -> Any:

@@ -23,9 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_security import auth_required, current_user
-from flask_wtf.csrf import validate_csrf
 from sqlalchemy.orm import contains_eager, joinedload
-from wtforms.validators import ValidationError
 
 from schema import rules
 from schema.errors import CatalogError, InvariantViolation, NotFound
@@ -59,22 +57,6 @@ _WHOLE_MARK = re.compile(r"\d{1,2}")
 
 
 # --- guards ----------------------------------------------------------------------------------
-@bp.before_request
-def _check_csrf() -> Any:
-    """Every POST of the grid carries the session's CSRF token (form field or X-CSRFToken header)."""
-    if request.method != "POST":
-        return None
-    token = request.headers.get("X-CSRFToken") or request.form.get("csrf_token")
-    try:
-        validate_csrf(token)
-    except ValidationError:
-        message = "Sesiunea formularului a expirat. Reîncărcați pagina și încercați din nou."
-        if request.is_json:
-            return jsonify(code="csrf_invalid", message=message), 400
-        return render_template("pages/error.html", title="Cerere respinsă", message=message), 400
-    return None
-
-
 def _require_grid_user() -> None:
     if not capabilities.can_use_grade_grid(current_user):
         abort(403)

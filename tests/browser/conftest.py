@@ -192,3 +192,14 @@ def sign_in(page, portal: LivePortal, who: str) -> None:
     page.click("form[name=two_factor_verify_code_form] button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "/login" not in page.url and "tf-validate" not in page.url, page.content()[:2000]
+
+
+def open_menu_item(page, label: str) -> None:
+    """Follow a menu link as a person would: the wide menu on a desktop, the ☰ menu on a phone."""
+    wide = page.locator("nav.menu-wide")
+    if wide.is_visible():
+        wide.get_by_role("link", name=label).click()
+    else:
+        page.locator("details.menu summary").click()
+        page.locator("details.menu nav").get_by_role("link", name=label).click()
+    page.wait_for_load_state("networkidle")

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import open_menu_item, screenshot, sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -19,10 +19,12 @@ CORRECTION_REASON = "Greșeală de transcriere din carnet"
 
 def _teacher_journey(page, live_portal, student_id: int, marks: list[str], shot: str) -> None:
     sign_in(page, live_portal, "teacher")
+    expect(page.locator("h1")).to_contain_text("Bun venit")  # the last logins are shown first (Ordin 3.896/2023)
+    open_menu_item(page, "Catalogul meu")
     expect(page.locator("h1")).to_contain_text("Catalogul meu")
     screenshot(page, f"{shot}-01-catalogul-meu")
     page.get_by_role("link", name=re.compile("Matematică")).first.click()
-    row = page.locator(f"tr[data-enrolment-id]").filter(has=page.locator(f"[data-student-id='{student_id}']"))
+    row = page.locator("tr[data-enrolment-id]").filter(has=page.locator(f"[data-student-id='{student_id}']"))
     cell = row.locator("input.mark-input")
     cell.click()
     for value in marks:
@@ -30,14 +32,12 @@ def _teacher_journey(page, live_portal, student_id: int, marks: list[str], shot:
         cell.press("Enter")
         expect(row.locator(".mark-chip").filter(has_text=value).first).to_be_visible()
     expect(row.locator(".live-average")).not_to_have_text("")
-    # arrows move between students: the next row's input takes the focus
-    cell.press("ArrowDown")
-    next_row_input = page.locator("tr[data-enrolment-id] input.mark-input").nth(
-        page.locator("tr[data-enrolment-id]").evaluate_all(
-            f"(rows) => rows.findIndex(r => r.querySelector(\"[data-student-id='{student_id}']\")) + 1"
-        )
+    # arrows move between students: ArrowUp puts the focus in the previous student's cell
+    cell.press("ArrowUp")
+    position = page.locator("tr[data-enrolment-id]").evaluate_all(
+        f"(rows) => rows.findIndex(r => r.querySelector(\"[data-student-id='{student_id}']\"))"
     )
-    expect(next_row_input).to_be_focused()
+    expect(page.locator("tr[data-enrolment-id]").nth(position - 1).locator("input.mark-input")).to_be_focused()
     screenshot(page, f"{shot}-02-grid-after-entry")
     return row
 
@@ -72,6 +72,7 @@ def test_the_parent_sees_the_marks(live_portal, open_page):
         pytest.skip("runs after the teacher's journey")
     page = open_page()
     sign_in(page, live_portal, "parent")
+    open_menu_item(page, "Situația școlară")
     body = page.locator("body")
     expect(body).to_contain_text(live_portal.facts["child_name"])
     expect(body).to_contain_text("Matematică")
@@ -90,7 +91,7 @@ def test_the_auditor_finds_the_change_and_its_reason(live_portal, open_page):
         pytest.skip("runs after the teacher's journey")
     page = open_page()
     sign_in(page, live_portal, "auditor")
-    page.goto(live_portal.url("/istoric/"))
+    open_menu_item(page, "Istoric")
     table_filter = page.locator("select[name=table]")
     table_filter.select_option(label="Note")
     page.locator("form").filter(has=table_filter).get_by_role("button").first.click()

@@ -50,6 +50,9 @@ class FreshContextClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:  # noqa: A003 (FlaskClient's name)
+        # A browser sends the page's address as Referer; over HTTPS, CSRFProtect requires it to be
+        # of the same origin (WTF_CSRF_SSL_STRICT).
+        self.environ_base.setdefault("HTTP_REFERER", "https://localhost/")
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
@@ -86,6 +89,11 @@ def csrf_token(html: str) -> str:
     match = CSRF_PATTERN.search(html)
     assert match, "the form has no CSRF token"
     return match.group(1) or match.group(2)
+
+
+def session_csrf_token(client: FlaskClient, url: str = "/cont/") -> str:
+    """The CSRF token of the client's session, read from a page that carries it."""
+    return csrf_token(client.get(url).get_data(as_text=True))
 
 
 def post_form(client: FlaskClient, url: str, data: dict[str, Any], *, form_url: str | None = None) -> TestResponse:

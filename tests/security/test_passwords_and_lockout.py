@@ -18,6 +18,7 @@ from tests.conftest import make_test_app
 from tests.factories import make_school
 from tests.security.helpers import (
     reloaded,
+    session_csrf_token,
     Credentials,
     change_password,
     https_client,
@@ -201,7 +202,8 @@ def test_only_an_administrator_of_the_same_school_unlocks(app, school, clock):
     director_client = https_client(app)
     sign_in(app, director_client, prepare_account(director))
     assert director_client.get("/cont/conturi-blocate").status_code == 403
-    assert director_client.post(f"/cont/conturi-blocate/{parent.id}/deblocare").status_code == 403
+    token = session_csrf_token(director_client)
+    assert director_client.post(f"/cont/conturi-blocate/{parent.id}/deblocare", data={"csrf_token": token}).status_code == 403
 
     other_admin = make_person(make_school(name="Școala Gimnazială Nr. 2"), policy.ADMINISTRATOR)
     with pytest.raises(Exception, match="account_not_found"):
