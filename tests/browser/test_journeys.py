@@ -92,13 +92,14 @@ def test_the_auditor_finds_the_change_and_its_reason(live_portal, open_page):
     page = open_page()
     sign_in(page, live_portal, "auditor")
     open_menu_item(page, "Istoric")
-    table_filter = page.locator("select[name=table]")
-    table_filter.select_option(label="Note")
-    page.locator("form").filter(has=table_filter).get_by_role("button").first.click()
-    body = page.locator("body")
-    expect(body).to_contain_text(CORRECTION_REASON)
-    expect(body).to_contain_text(re.compile(r"7\s*→\s*8"))
-    expect(body).to_contain_text("Vasilescu")
+    page.get_by_label("Tabel").select_option(label="Note")
+    page.get_by_role("button", name="Caută").click()
+    card = page.locator("article.history-entry").filter(has_text=CORRECTION_REASON).first
+    expect(card).to_contain_text("Vasilescu")  # who
+    expect(card.locator("time")).not_to_have_text("")  # when
+    change = card.locator("table.changes tbody tr").filter(has=page.locator("td.old", has_text="7"))
+    expect(change.locator("td.new")).to_have_text("8")  # from what, to what
+    card.scroll_into_view_if_needed()
     screenshot(page, "desktop-auditor-01-history")
 
 
