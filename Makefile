@@ -69,6 +69,7 @@ translations-extract: install
 
 bench: install
 	$(BIN)/python bench/seed.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

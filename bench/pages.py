@@ -8,7 +8,7 @@ students) into bench/.cache/, keyed by the migration head, then times in-process
 
 Pages, each for a class of about 30 with a full year of data (the demo's closed 2025-2026 year,
 second semester): the teacher's grade grid, the class master's overview, the parent's page, and
-the auditor's history browser (marks, first page). Target: p95 under 150 ms on SQLite.
+the auditor's history browser (first page, marks only and all tables). Target: p95 under 150 ms on SQLite.
 """
 
 from __future__ import annotations
@@ -107,6 +107,15 @@ def _pick_subjects(db, m):
             guardian.user_id = parent.id
             db.session.commit()
     auditor = next(u for u in db.session.scalars(sa.select(m.User)) if "auditor" in {r.name for r in u.roles})
+    from schema.db import audit_context
+    from security.auth import naive_utc_now
+
+    people = [db.session.get(m.User, teacher_id), db.session.get(m.User, school_class.class_master_id), parent, auditor]
+    with audit_context(reason="benchmark: the one-time demo passwords count as changed"):
+        for user in people:
+            user.must_change_password = False
+            user.password_changed_at = naive_utc_now()
+        db.session.commit()
     return {
         "year": year, "period": period, "class": school_class, "entry": entry, "student_id": student_id,
         "teacher": db.session.get(m.User, teacher_id), "master": db.session.get(m.User, school_class.class_master_id),
@@ -137,8 +146,9 @@ def run(students: int, seed: int, requests: int) -> None:
         pages = [
             ("grade grid", picked["teacher"], f"/catalogul-meu/{picked['entry'].id}?perioada={period.id}"),
             ("class overview", picked["master"], f"/diriginte/clasa/{school_class.id}?perioada={period.id}"),
-            ("parent page", picked["parent"], f"/situatie/elev/{picked['student_id']}?an={picked['year'].id}"),
-            ("history browser", picked["auditor"], "/istoric/?tabel=marks"),
+            ("parent page", picked["parent"], f"/situatie/elev/{picked['student_id']}?an={picked['year'].name}"),
+            ("history (marks)", picked["auditor"], "/istoric/?tabel=marks"),
+            ("history (all)", picked["auditor"], "/istoric/"),
         ]
         clients = {label: _client(app, user) for label, user, _ in pages}
         print(f"demo school: {students} students, seed {seed}; class {school_class.name} ({picked['class_size']} "
