@@ -95,6 +95,24 @@ def check_period_in_year(session: Session, period: LearningPeriod) -> None:
         )
 
 
+def _was_closed(year: SchoolYear) -> bool:
+    """The year's `is_closed` as committed, before this flush's change (closing is allowed)."""
+    history = inspect(year).attrs.is_closed.history
+    return bool(history.deleted[0]) if history.deleted else bool(year.is_closed)
+
+
+def check_closed_year_unchanged(session: Session, obj: SchoolYear | LearningPeriod) -> None:
+    """A closed school year keeps its structure: neither the year nor its periods change, and no
+    period is added or removed (decisions.md "Periods": past years are read-only)."""
+    year = obj if isinstance(obj, SchoolYear) else _get(session, obj, "year", SchoolYear, "year_id")
+    if year is not None and year.id is not None and _was_closed(year):
+        raise InvariantViolation(
+            "year_closed",
+            f"Anul școlar {year.name} este închis: structura lui nu mai poate fi modificată.",
+            "A closed school year and its periods are read-only.",
+        )
+
+
 def check_student_birth_date(student: Student) -> None:
     encoded = birth_date_from_cnp(student.cnp) if student.cnp else None
     if encoded is not None and student.birth_date != encoded:
@@ -158,16 +176,22 @@ def validate_before_flush(session: Session, _flush_context: Any, _instances: Any
                 check_dated_class_row(session, obj, obj.occurred_on)
             elif isinstance(obj, LearningPeriod):
                 check_period_in_year(session, obj)
+                if obj in session.new or session.is_modified(obj, include_collections=False):
+                    check_closed_year_unchanged(session, obj)
             elif isinstance(obj, Student):
                 check_student_birth_date(obj)
             elif isinstance(obj, Exemption):
                 check_exemption_subject(session, obj)
         for obj in session.dirty:
+            if isinstance(obj, SchoolYear) and session.is_modified(obj, include_collections=False):
+                check_closed_year_unchanged(session, obj)
             if isinstance(obj, REASON_REQUIRED_ON_CHANGE) and session.is_modified(obj, include_collections=False):
                 check_reason_given(session, obj, "modificarea")
                 if isinstance(obj, LOCKED_WHEN_CLOSED):
                     check_closed_row_unlocked(session, obj)
         for obj in session.deleted:
+            if isinstance(obj, (SchoolYear, LearningPeriod)):
+                check_closed_year_unchanged(session, obj)
             if isinstance(obj, REASON_REQUIRED_ON_CHANGE):
                 check_reason_given(session, obj, "ștergerea")
             if isinstance(obj, LOCKED_WHEN_CLOSED):

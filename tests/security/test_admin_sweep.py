@@ -45,6 +45,25 @@ def test_list_access_follows_the_view_roles(app, school, role, view_class, endpo
         assert response.status_code == 403
 
 
+#: Views whose rows are never created here (the school's own record exists once).
+NOT_CREATED_HERE = {"schools"}
+#: Views whose rows are never deleted here (history refers to them; enrolments end by transfer).
+NOT_DELETED_HERE = {"schools", "users", "enrolments"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("view_class, endpoint", VIEWS, ids=[endpoint for _, endpoint in VIEWS])
+def test_create_and_delete_follow_the_view_write_roles(app, school, role, view_class, endpoint):
+    """Deny by default for writes too: the create form opens only for the view's write roles,
+    and a delete by anyone else is refused before any row is looked up."""
+    client = login_as(app, make_user(school.school, role))
+    may_write = role in view_class.allowed_roles and role in view_class.write_roles
+    response = client.get(f"/admin/{endpoint}/new/")
+    assert response.status_code == (200 if may_write and endpoint not in NOT_CREATED_HERE else 403)
+    if not may_write or endpoint in NOT_DELETED_HERE:
+        assert client.post(f"/admin/{endpoint}/delete/", data={"id": "1"}).status_code == 403
+
+
 @pytest.mark.parametrize("endpoint", sorted(CATALOG_ENDPOINTS))
 def test_administrator_gets_403_on_writing_catalog_rows(app, school, endpoint):
     client = login_as(app, school.administrator)
