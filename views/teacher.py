@@ -4,6 +4,11 @@ Pages: the teacher's assignments of the current school year; the grid of one sub
 (students × marks, teză, absences, live average, minimum-marks warning, closed average) for one
 learning period; absences per lesson; closing the average of one student or of the whole class.
 
+Under a rule-set without period averages (rofuip2022, rofuip2024: ROFUIP 2022 Art. 109(1)) a
+subject that is not a module of a modular curriculum has one average per year, from all the
+year's marks: the grid shows that live annual average and offers "Închide media anuală" from the
+year's last learning period on, instead of closing an average per module.
+
 Each page: `auth_required` → `can_use_grade_grid` (403) → `access_teachable_entry` (404) →
 operation (schema/operations) → template. Writes answer JSON to `fetch` (keyboard entry) and a
 redirect with a flash message to plain forms, so the grid works without JavaScript too.
@@ -44,7 +49,7 @@ from schema.models import (
 )
 from schema.operations.absences import delete_absence, record_absence
 from schema.operations.base import batch
-from schema.operations.closing import close_period_average, period_average_proposal
+from schema.operations.closing import close_annual_average, close_period_average, period_average_proposal
 from schema.operations.marks import change_mark, delete_mark, record_mark
 from security import access, capabilities
 from security.objects import access_teachable_entry, teachable_entry_ids
@@ -138,6 +143,12 @@ class Row:
     reopened: bool = False
     locked_by_year: bool = False
     exempt: bool = False
+    #: The student's annual average of the subject (closed or reopened), if any.
+    annual: AnnualAverage | None = None
+    #: Exempt from the subject for the whole year.
+    exempt_year: bool = False
+    #: Regular marks of the whole year (loaded only under a rule-set with a year scope).
+    year_marks: list[Mark] = field(default_factory=list)
     #: What closing would ask a reason for (mirrors period_average_proposal).
     close_warnings: list[str] = field(default_factory=list)
 
@@ -167,6 +178,26 @@ class Row:
         return not self.locked and not self.exempt and bool(self.marks)
 
     @property
+    def annual_closed(self) -> AnnualAverage | None:
+        return self.annual if self.annual is not None and self.annual.state == "closed" else None
+
+    @property
+    def annual_display(self) -> str:
+        """The closed annual average as shown: 10 (a whole number under rofuip2022), 7,50, or FB."""
+        average = self.annual_closed
+        if average is None:
+            return ""
+        if average.value is None:
+            return average.calificativ or ""
+        value = average.value
+        return str(int(value)) if value == int(value) else str(value).replace(".", ",")
+
+    @property
+    def annual_closable(self) -> bool:
+        """The annual average may be closed (the grid also needs the year's last period to have begun)."""
+        return self.annual_closed is None and not self.exempt_year and bool(self.year_marks)
+
+    @property
     def proposal(self) -> str | None:
         if self.live is not None:
             return str(self.live)
@@ -183,6 +214,14 @@ class Grid:
     scale: str
     has_thesis: bool
     rows: list[Row]
+    #: No period average for this subject: one annual average from all the year's marks.
+    annual_mode: bool = False
+    #: The year's last learning period has begun: the annual averages may be closed.
+    annual_closing_open: bool = False
+
+    @property
+    def last_period(self) -> LearningPeriod:
+        return list(self.entry.school_class.year.periods)[-1]
 
     @property
     def school_class(self) -> SchoolClass:
@@ -202,6 +241,18 @@ def _ruleset_of_class(school_class: SchoolClass) -> rules.RuleSet:
     return rules.get_ruleset(school_class.grade_level.ruleset or school_class.year.ruleset)
 
 
+def has_annual_average_only(entry: CurriculumEntry, ruleset: rules.RuleSet) -> bool:
+    """No period average: the rule-set has none (ROFUIP 2022 Art. 109(1)) and the entry is not a
+    module of a modular curriculum (those close from their own marks when they end, Art. 109(3))."""
+    return not ruleset.has_period_average and entry.module_hours is None
+
+
+def annual_closing_open(entry: CurriculumEntry) -> bool:
+    """The annual average may be closed once the year's last learning period has begun."""
+    periods = list(entry.school_class.year.periods)
+    return bool(periods) and access.today() >= periods[-1].starts_on
+
+
 def load_grid(entry: CurriculumEntry, period: LearningPeriod, enrolment_id: int | None = None) -> Grid:
     """Students × marks, teză, absences, averages of `entry` in `period`: six queries whatever the
     class size (`enrolment_id` restricts it to one student's row, for updating a row in place)."""
@@ -209,7 +260,8 @@ def load_grid(entry: CurriculumEntry, period: LearningPeriod, enrolment_id: int 
     ruleset = _ruleset_of_class(school_class)
     scale = school_class.grade_level.evaluation_scale
     has_thesis = entry.has_thesis_in(period.id)
-    year_scope = ruleset.min_marks_scope == "year"
+    annual_mode = has_annual_average_only(entry, ruleset)
+    year_scope = ruleset.min_marks_scope == "year" or annual_mode
 
     enrolment_query = (
         sa.select(Enrolment)
@@ -238,16 +290,15 @@ def load_grid(entry: CurriculumEntry, period: LearningPeriod, enrolment_id: int 
                 PeriodAverage.curriculum_entry_id == entry.id, PeriodAverage.period_id == period.id
             ), PeriodAverage.enrolment_id))
     }
-    annual_closed = set(db.session.scalars(for_students(
-        sa.select(AnnualAverage.enrolment_id).where(
-            AnnualAverage.curriculum_entry_id == entry.id, AnnualAverage.state == "closed"
-        ), AnnualAverage.enrolment_id)))
-    exempt = {
-        enrolment for enrolment, period_id in db.session.execute(for_students(
-            sa.select(Exemption.enrolment_id, Exemption.period_id).where(Exemption.curriculum_entry_id == entry.id),
-            Exemption.enrolment_id))
-        if period_id is None or period_id == period.id
+    annual = {
+        a.enrolment_id: a for a in db.session.scalars(for_students(
+            sa.select(AnnualAverage).where(AnnualAverage.curriculum_entry_id == entry.id), AnnualAverage.enrolment_id))
     }
+    exemptions = db.session.execute(for_students(
+        sa.select(Exemption.enrolment_id, Exemption.period_id).where(Exemption.curriculum_entry_id == entry.id),
+        Exemption.enrolment_id)).all()
+    exempt = {enrolment for enrolment, period_id in exemptions if period_id is None or period_id == period.id}
+    exempt_year = {enrolment for enrolment, period_id in exemptions if period_id is None}
 
     marks_by_student: dict[int, list[Mark]] = defaultdict(list)
     for mark in marks:
@@ -269,14 +320,46 @@ def load_grid(entry: CurriculumEntry, period: LearningPeriod, enrolment_id: int 
             absences=absences_by_student.get(enrolment.id, []),
             closed=closed_average if closed_average is not None and closed_average.state == "closed" else None,
             reopened=closed_average is not None and closed_average.state == "reopened",
-            locked_by_year=enrolment.id in annual_closed,
+            annual=annual.get(enrolment.id),
             exempt=enrolment.id in exempt,
+            exempt_year=enrolment.id in exempt_year,
         )
+        row.locked_by_year = row.annual_closed is not None
+        row.reopened = row.reopened or (annual_mode and row.annual is not None and row.annual.state == "reopened")
         counted = [m for m in own if m.kind == "regular"] if year_scope else row.marks
+        row.year_marks = counted if year_scope else []
         row.counted_marks = len(counted)
-        _compute_averages(row, entry, ruleset, scale, has_thesis, counted, year_scope)
+        if annual_mode:
+            _compute_annual(row, entry, ruleset, scale, counted)
+        else:
+            _compute_averages(row, entry, ruleset, scale, has_thesis, counted, year_scope)
         rows.append(row)
-    return Grid(entry=entry, period=period, ruleset=ruleset, scale=scale, has_thesis=has_thesis, rows=rows)
+    return Grid(entry=entry, period=period, ruleset=ruleset, scale=scale, has_thesis=has_thesis, rows=rows,
+                annual_mode=annual_mode, annual_closing_open=annual_mode and annual_closing_open(entry))
+
+
+def _compute_annual(row: Row, entry: CurriculumEntry, ruleset: rules.RuleSet, scale: str, year_marks: list[Mark]) -> None:
+    """The live annual average from all the year's marks (ROFUIP 2022 Art. 109(1)), or the two most
+    frequent calificative of the year, and the minimum of marks per year (Art. 107(4), (6))."""
+    if scale == "descriptive":
+        return
+    if scale == "calificative":
+        found = [m.calificativ for m in year_marks if m.calificativ]
+        row.candidates = rules.primary_period_candidates(found) if found else []
+    else:
+        values = [m.value for m in year_marks if m.value is not None]
+        row.live = rules.annual_average_from_marks(values) if values else None
+        # One more mark for a student at risk of corigență (Art. 107(6), decisions.md A12).
+        row.at_risk = row.live is not None and row.live < 5
+    row.minimum = rules.minimum_marks(entry.weekly_hours, ruleset=ruleset, module_hours=entry.module_hours,
+                                      at_risk=row.at_risk)
+    if year_marks and len(year_marks) < row.minimum:
+        what = ("calificativ" if len(year_marks) == 1 else "calificative") if scale == "calificative" \
+            else ("notă" if len(year_marks) == 1 else "note")
+        row.close_warnings.append(
+            f"Are {len(year_marks)} {what} în acest an, sub minimul de {row.minimum} pe an"
+            f"{' (elev în situație de corigență)' if row.at_risk else ''}."
+        )
 
 
 def _compute_averages(row: Row, entry: CurriculumEntry, ruleset: rules.RuleSet, scale: str, has_thesis: bool,
@@ -629,6 +712,9 @@ def close_one(curriculum_entry_id: int, enrolment_id: int) -> Any:
     entry = _entry(curriculum_entry_id)
     enrolment = _class_enrolment(entry, enrolment_id)
     period = _pick_period(entry, request.args.get("perioada", type=int))
+    if has_annual_average_only(entry, _ruleset_of_class(entry.school_class)):
+        return redirect(url_for("teacher.close_annual_one", curriculum_entry_id=entry.id, enrolment_id=enrolment.id,
+                                perioada=period.id), 303)
     data = load_grid(entry, period, enrolment_id=enrolment.id)
     row = data.rows[0]
     form = request.form.to_dict() if request.method == "POST" else {}
@@ -663,6 +749,8 @@ def close_all(curriculum_entry_id: int) -> Any:
     confirmed ones are closed in one transaction (all or nothing)."""
     entry = _entry(curriculum_entry_id)
     period = _pick_period(entry, request.args.get("perioada", type=int))
+    if has_annual_average_only(entry, _ruleset_of_class(entry.school_class)):
+        return redirect(url_for("teacher.close_annual_all", curriculum_entry_id=entry.id, perioada=period.id), 303)
     data = load_grid(entry, period)
     if request.method == "GET":
         form: dict[str, Any] = {f"close-{row.enrolment.id}": "on" for row in data.rows if row.closable}
@@ -690,3 +778,95 @@ def close_all(curriculum_entry_id: int) -> Any:
           f"pe {period.name}.", "success")
     return redirect(_grid_url(entry, period))
 
+
+
+# --- the annual average under a rule-set without period averages (rofuip2022, rofuip2024) ----------
+def _annual_grid(entry: CurriculumEntry, enrolment_id: int | None = None) -> Grid:
+    """The grid in annual mode (404 for a subject that closes period or module averages)."""
+    period = _pick_period(entry, request.args.get("perioada", type=int))
+    data = load_grid(entry, period, enrolment_id=enrolment_id)
+    if not data.annual_mode:
+        raise _missing()
+    return data
+
+
+def _annual_not_yet(data: Grid) -> InvariantViolation:
+    last = data.last_period
+    return InvariantViolation(
+        "annual_not_yet",
+        f"Media anuală se încheie la sfârșitul anului, după ce începe ultima perioadă ({last.name}, "
+        f"de la {last.starts_on:%d.%m.%Y}); până atunci notele se pot trece și modifica.",
+        "The annual average is closed from the year's last learning period on.",
+    )
+
+
+@bp.route("/<int:curriculum_entry_id>/inchide-anuala/<int:enrolment_id>", methods=["GET", "POST"])
+@auth_required()
+def close_annual_one(curriculum_entry_id: int, enrolment_id: int) -> Any:
+    """"Închide media anuală" for one student: the year's marks, the computed average and the
+    minimum-marks warning, then close_annual_average (ROFUIP 2022 Art. 109(1))."""
+    entry = _entry(curriculum_entry_id)
+    enrolment = _class_enrolment(entry, enrolment_id)
+    data = _annual_grid(entry, enrolment.id)
+    row = data.rows[0]
+    form = request.form.to_dict() if request.method == "POST" else {}
+    error = None
+    if request.method == "POST":
+        try:
+            if not data.annual_closing_open:
+                raise _annual_not_yet(data)
+            if not row.annual_closable and row.annual_closed is None:
+                raise InvariantViolation("no_marks", "Elevul nu are note în acest an: media anuală nu se poate încheia.",
+                                         "No marks this year.")
+            close_annual_average(current_user, enrolment, entry, calificativ=form.get("calificativ") or None,
+                                 remote_addr=request.remote_addr)
+        except CatalogError as caught:
+            db.session.rollback()
+            error = caught
+            data = _annual_grid(entry, enrolment.id)
+            row = data.rows[0]
+        else:
+            flash(f"Media anuală a lui {row.name} la {entry.subject.name} a fost încheiată.", "success")
+            return redirect(_grid_url(entry, data.period))
+    note = None if data.annual_closing_open else _annual_not_yet(data).message_ro
+    page = render_template("teacher/close_annual_one.html", title="Închide media anuală", grid=data, row=row,
+                           form=form, note=note, error=error.message_ro if error else None)
+    return (page, error.http_status) if error else page
+
+
+@bp.route("/<int:curriculum_entry_id>/inchide-anuale", methods=["GET", "POST"])
+@auth_required()
+def close_annual_all(curriculum_entry_id: int) -> Any:
+    """Close the annual averages of the whole class: every proposal and warning on one page, then
+    the ticked ones are closed in one transaction (all or nothing)."""
+    entry = _entry(curriculum_entry_id)
+    data = _annual_grid(entry)
+    note = None if data.annual_closing_open else _annual_not_yet(data).message_ro
+    if request.method == "GET":
+        form: dict[str, Any] = {f"close-{row.enrolment.id}": "on" for row in data.rows if row.annual_closable}
+        return render_template("teacher/close_annual_all.html", title="Închide mediile anuale ale clasei", grid=data,
+                               form=form, note=note)
+    form = request.form.to_dict()
+    chosen = [row for row in data.rows if row.annual_closable and form.get(f"close-{row.enrolment.id}")]
+    student = None
+    try:
+        if not data.annual_closing_open:
+            raise _annual_not_yet(data)
+        if not chosen:
+            raise InvariantViolation("nothing_chosen", "Bifați cel puțin un elev.", "Nothing chosen.")
+        with batch(current_user, f"Încheierea mediilor anuale la {entry.subject.name}, {entry.school_class.name}"):
+            for row in chosen:
+                student = row.name
+                close_annual_average(current_user, row.enrolment, entry,
+                                     calificativ=form.get(f"calificativ-{row.enrolment.id}") or None,
+                                     remote_addr=request.remote_addr)
+    except CatalogError as error:
+        db.session.rollback()
+        prefix = f"{student}: " if student else ""
+        data = _annual_grid(entry)
+        return render_template("teacher/close_annual_all.html", title="Închide mediile anuale ale clasei", grid=data,
+                               form=form, note=note,
+                               error=f"{prefix}{error.message_ro} Nicio medie nu a fost încheiată."), error.http_status
+    flash(f"Au fost încheiate {len(chosen)} {'medie anuală' if len(chosen) == 1 else 'medii anuale'} la "
+          f"{entry.subject.name}.", "success")
+    return redirect(_grid_url(entry, data.period))

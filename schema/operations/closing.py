@@ -29,6 +29,7 @@ from schema.models import (
 )
 from schema.db import utc_now
 from schema.operations.base import audited, batch, unlock
+from security import access
 from security.access import require_can_write_marks, require_class_master
 
 
@@ -123,10 +124,19 @@ def close_period_average(
     reason: str | None = None,
     remote_addr: str | None = None,
 ) -> PeriodAverage:
-    """The subject teacher closes a semester/trimester average (001 Art. 120(2)-(4), 121(2)).
+    """The subject teacher closes a semester/trimester average (001 Art. 120(2)-(4), 121(2)), or the
+    average of a module of a modular curriculum. Rule-sets without period averages (rofuip2022,
+    rofuip2024) refuse it for any other entry: the annual average comes from all the year's marks.
 
     Closing below the minimum number of marks is allowed with a reason (decisions.md A12).
     """
+    if not ruleset_of(enrolment).has_period_average and entry.module_hours is None:
+        raise InvariantViolation(
+            "no_period_average",
+            "Din anul școlar 2022-2023 (ROFUIP 2022, art. 109) nu se mai încheie medii pe module: media anuală "
+            "se calculează din toate notele anului și se încheie la sfârșitul anului.",
+            "This rule-set has no period averages: the annual average is computed from all the year's marks.",
+        )
     require_can_write_marks(actor, entry, period.ends_on)
     reopened = _reopened_or_new(
         PeriodAverage, enrolment_id=enrolment.id, curriculum_entry_id=entry.id, period_id=period.id
@@ -194,6 +204,15 @@ def close_annual_average(actor: User, enrolment: Enrolment, entry: CurriculumEnt
     require_can_write_marks(actor, entry, year.ends_on)
     reopened = _reopened_or_new(AnnualAverage, enrolment_id=enrolment.id, curriculum_entry_id=entry.id)
     periods = list(year.periods)
+    if not ruleset.has_period_average and periods:
+        last = max(periods, key=lambda period: period.ordinal)
+        if access.today() < last.starts_on:
+            raise InvariantViolation(
+                "year_not_ending",
+                f"Media anuală se încheie în ultimul modul al anului ({last.name}, de la "
+                f"{last.starts_on:%d.%m.%Y}), din toate notele anului (ROFUIP 2022, art. 109).",
+                "The annual average closes in the year's last learning module.",
+            )
     closed = {
         a.period_id: a
         for a in db.session.scalars(
@@ -204,7 +223,29 @@ def close_annual_average(actor: User, enrolment: Enrolment, entry: CurriculumEnt
     }
     scale = enrolment.school_class.grade_level.evaluation_scale
     inputs: dict = {}
-    if scale == "calificative":
+    if scale == "calificative" and not ruleset.has_period_average:
+        # No period calificative: the teacher picks one of the two most frequent calificative
+        # of the whole year (current-rules.md §1.11 and its reading in point 9).
+        year_calificative = db.session.scalars(
+            sa.select(Mark.calificativ).where(
+                Mark.enrolment_id == enrolment.id, Mark.curriculum_entry_id == entry.id, Mark.kind == "regular",
+                Mark.calificativ.is_not(None),
+            ).order_by(Mark.given_on, Mark.id)
+        ).all()
+        if not year_calificative:
+            raise InvariantViolation("no_marks", "Elevul nu are calificative în acest an.", "No calificative this year.")
+        year_candidates = rules.primary_period_candidates(year_calificative)
+        chosen = calificativ or year_candidates[0]
+        if chosen not in year_candidates:
+            raise InvariantViolation(
+                "calificativ_not_candidate",
+                f"Calificativul ales trebuie să fie unul dintre {', '.join(year_candidates)}.",
+                "The chosen calificativ must be one of the two most frequent.",
+            )
+        value = None
+        inputs["calificative"] = list(year_calificative)
+        inputs["candidates"] = year_candidates
+    elif scale == "calificative":
         candidates = [closed[p.id].calificativ for p in periods if p.id in closed]
         if len(candidates) < len(periods):
             raise InvariantViolation("periods_open", "Nu toate perioadele au calificativul încheiat.", "Open periods.")
@@ -232,6 +273,8 @@ def close_annual_average(actor: User, enrolment: Enrolment, entry: CurriculumEnt
                 Mark.enrolment_id == enrolment.id, Mark.curriculum_entry_id == entry.id, Mark.kind == "regular"
             )
         ).all()
+        if not marks:
+            raise InvariantViolation("no_marks", "Elevul nu are note în acest an.", "No marks this year.")
         value = Decimal(rules.annual_average_from_marks(marks))
         chosen = None
         inputs["marks"] = list(marks)

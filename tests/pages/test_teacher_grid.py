@@ -11,12 +11,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy_continuum import version_class
 
-from schema.models import Absence, Enrolment, Mark, PeriodAverage, TeachingAssignment, db
+from schema.models import AnnualAverage, Absence, Enrolment, Mark, PeriodAverage, TeachingAssignment, db
 from schema.operations.absences import record_absence
 from schema.operations.delegations import decide_delegation, request_delegation
 from schema.operations.marks import record_mark
 from tests.factories import _save, make_student
 from tests.pages.conftest import counting_queries
+from tests.test_closing_rofuip2022 import build_rofuip2022_year
 
 TODAY = date(2025, 11, 20)
 
@@ -421,3 +422,113 @@ def test_a_primary_class_takes_calificative_and_closes_with_the_chosen_one(app, 
     db.session.rollback()
     [average] = db.session.scalars(sa.select(PeriodAverage)).all()
     assert (average.value, average.calificativ) == (None, "B")
+
+
+# --- rofuip2022: no period average, one annual average from all the year's marks ------------------
+def _row(html: str, enrolment) -> str:
+    return re.search(rf'<tr data-enrolment-id="{enrolment.id}".*?</tr>', html, re.S).group(0)
+
+
+def test_under_rofuip2022_the_grid_shows_the_annual_average_and_no_closing_per_module(app, school, client_for,
+                                                                                   monkeypatch):
+    monkeypatch.setattr("security.access.today", lambda: date(2026, 11, 20))  # Modulul 2 of 5
+    current = build_rofuip2022_year(school)
+    for day, value in ((date(2026, 9, 15), 10), (date(2026, 10, 1), 10), (date(2026, 11, 10), 7)):
+        record_mark(school.teacher, current.enrolment, current.maths, given_on=day, value=value)
+    client = client_for(school.teacher)
+    html = client.get(f"/catalogul-meu/{current.maths.id}").get_data(as_text=True)
+    row = _row(html, current.enrolment)
+    assert 'aria-current="page">Modulul 2<' in html
+    assert re.search(r'class="live-average">\s*<strong>9</strong>', row)  # 27 / 3 over the year, not 7 of Modulul 2
+    assert "⚠ 3/6 note" in row  # minimum per year: 3 h + 3
+    assert "Închide media" not in html and "close-average" not in html  # neither per module nor annual yet
+    assert "nu se mai încheie medii pe module" in html and "Modulul 5, de la 14.04.2027" in html
+    assert "la sfârșitul anului" in row
+
+    # The old per-module page sends to the annual one, which is not yet possible.
+    per_module = client.get(f"/catalogul-meu/{current.maths.id}/inchide/{current.enrolment.id}")
+    assert per_module.status_code == 303 and "/inchide-anuala/" in per_module.headers["Location"]
+    url = f"/catalogul-meu/{current.maths.id}/inchide-anuala/{current.enrolment.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "după ce începe ultima perioadă (Modulul 5" in page and 'class="close-average"' not in page
+    refused = client.post(url, data={"csrf_token": _csrf(client, url)})
+    assert refused.status_code == 422 and "Modulul 5" in refused.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(AnnualAverage.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(PeriodAverage.id))) == 0
+
+
+def test_in_the_last_module_the_annual_average_closes_end_to_end(app, school, client_for, monkeypatch):
+    monkeypatch.setattr("security.access.today", lambda: date(2027, 5, 20))  # Modulul 5
+    current = build_rofuip2022_year(school, students=2)
+    second = db.session.scalars(sa.select(Enrolment).where(Enrolment.class_id == current.school_class.id,
+                                                           Enrolment.id != current.enrolment.id)).one()
+    days = (date(2026, 9, 15), date(2026, 11, 10), date(2027, 1, 20), date(2027, 3, 2), date(2027, 4, 20),
+            date(2027, 5, 18))
+    for day, value in zip(days[:5], (10, 9, 10, 9, 10), strict=True):  # 48 / 5 = 9.60 → 10
+        record_mark(school.teacher, current.enrolment, current.maths, given_on=day, value=value)
+    for day, value in zip(days, (5, 4, 4, 5, 4, 4), strict=True):  # 26 / 6 = 4.33 → 4, corigent
+        record_mark(school.teacher, second, current.maths, given_on=day, value=value)
+    client = client_for(school.teacher)
+    grid_url = f"/catalogul-meu/{current.maths.id}"
+    html = client.get(grid_url).get_data(as_text=True)
+    assert "Închide media anuală" in _row(html, current.enrolment) and "Închide mediile anuale ale clasei" in html
+    assert ">Închide media<" not in html
+
+    url = f"/catalogul-meu/{current.maths.id}/inchide-anuala/{current.enrolment.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Notele anului (5)" in page and "<strong>10</strong>" in page
+    assert "Are 5 note în acest an, sub minimul de 6 pe an." in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post(url, data={"csrf_token": token}).status_code == 302
+    db.session.rollback()
+    [average] = db.session.scalars(sa.select(AnnualAverage)).all()
+    assert (average.enrolment_id, average.value, average.ruleset, average.closed_by_id) == \
+        (current.enrolment.id, 10, "rofuip2022", school.teacher.id)
+
+    html = client.get(grid_url).get_data(as_text=True)
+    row = _row(html, current.enrolment)
+    assert re.search(r'closed-value">10</span> anuală încheiată', row)
+    assert re.search(r'class="mark-input[^>]*disabled', row) and "Închide media" not in row
+    refused = _post_json(client, f"{grid_url}/note", token, {"enrolment_id": current.enrolment.id, "value": "4"})
+    assert refused.status_code == 422 and "încheiată" in refused.get_json()["message"]
+
+    # The class page: the student at risk of corigență needs one more mark (6 + 1), shown as a warning.
+    class_url = f"/catalogul-meu/{current.maths.id}/inchide-anuale"
+    page = client.get(class_url).get_data(as_text=True)
+    assert "sub minimul de 7 pe an (elev în situație de corigență)" in _row(page, second)
+    assert "closed-value\">10</span> încheiată" in _row(page, current.enrolment)
+    assert client.post(class_url, data={"csrf_token": token, f"close-{second.id}": "on"}).status_code == 302
+    db.session.rollback()
+    closed = dict(db.session.execute(sa.select(AnnualAverage.enrolment_id, AnnualAverage.value)).all())
+    assert closed == {current.enrolment.id: 10, second.id: 4}
+    assert db.session.scalar(sa.select(sa.func.count(PeriodAverage.id))) == 0
+
+
+def test_the_rofuip2022_grid_needs_the_same_few_queries_for_3_and_15_students(app, school, client_for, monkeypatch):
+    monkeypatch.setattr("security.access.today", lambda: date(2027, 5, 20))
+    current = build_rofuip2022_year(school, students=3)
+
+    def fill() -> None:
+        for enrolment in db.session.scalars(sa.select(Enrolment).where(Enrolment.class_id == current.school_class.id)):
+            if not db.session.scalar(sa.select(Mark.id).where(Mark.enrolment_id == enrolment.id).limit(1)):
+                for day, value in ((date(2026, 9, 15), 8), (date(2027, 1, 20), 9), (date(2027, 5, 18), 7)):
+                    record_mark(school.teacher, enrolment, current.maths, given_on=day, value=value)
+
+    def queries() -> int:
+        client = client_for(school.teacher)
+        client.get(f"/catalogul-meu/{current.maths.id}")  # warm-up
+        with counting_queries() as counter:
+            response = client.get(f"/catalogul-meu/{current.maths.id}")
+        assert response.status_code == 200 and "Închide media anuală" in response.get_data(as_text=True)
+        return counter.count
+
+    fill()
+    small = queries()
+    for n in range(12):
+        _save(Enrolment(school_id=school.school.id, student_id=make_student(school.school, last_name=f"Nou{n:02d}").id,
+                        year_id=current.year.id, class_id=current.school_class.id, starts_on=date(2026, 9, 8)))
+    fill()
+    large = queries()
+    assert small == large
+    assert large <= 15, large
