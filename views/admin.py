@@ -1133,7 +1133,12 @@ class CatalogIndexView(AdminIndexView):
 
     @expose("/")
     def index(self) -> Any:
-        return self.render("admin/index.html")
+        """The screens this user may open, by section (the same list as the menu, readable on a phone)."""
+        sections: dict[str, list[tuple[str, str]]] = {}
+        for view in self.admin._views:
+            if isinstance(view, SecuredModelView) and view.is_accessible():
+                sections.setdefault(view.category or "", []).append((view.name, url_for(f"{view.endpoint}.index_view")))
+        return self.render("admin/catalog/index.html", sections=sections)
 
 
 #: (view class, model, Romanian name, menu category)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from schema.models import Guardian, StudentGuardian, db
 from tests.conftest import make_test_app, new_database_url
@@ -101,6 +100,8 @@ def _build_people(portal: LivePortal) -> None:
         "parent": parent,
         "auditor": auditor,
         "administrator": built.administrator,
+        "director": built.director,
+        "class_master": built.class_master,
     }
     for role, user in people.items():
         if "@scoala.test" in user.email:  # email-validator refuses the .test domain at login

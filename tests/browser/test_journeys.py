@@ -127,3 +127,29 @@ def test_the_teacher_journey_on_a_375px_phone(live_portal, open_page):
     page.wait_for_timeout(200)
     assert abs(name_cell.bounding_box()["x"] - before) < 1, "the student's name scrolls away"
     screenshot(page, "phone-teacher-03-grid-scrolled")
+
+
+#: Each role's first page of its menu, at 375 px: what a person sees on a phone.
+PHONE_PAGES = [
+    ("parent", "Situația școlară"),
+    ("class_master", "Diriginție"),
+    ("director", "Direcțiune"),
+    ("auditor", "Istoric"),
+    ("administrator", "Administrare"),
+]
+
+
+@pytest.mark.parametrize(("who", "menu_label"), PHONE_PAGES)
+def test_each_role_on_a_375px_phone(live_portal, open_page, who, menu_label):
+    page = open_page(width=375, height=812)
+    sign_in(page, live_portal, who)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, f"phone-{who}-01-account")
+    open_menu_item(page, menu_label)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, f"{who}: the page scrolls sideways"
+    screenshot(page, f"phone-{who}-02-{menu_label.split()[0].lower()}")
+    if who == "administrator":  # the admin home lists the screens; a list scrolls inside its own box
+        page.get_by_role("link", name="Elevi", exact=True).first.click()
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        screenshot(page, "phone-administrator-03-elevi")
