@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+from datetime import date
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,37 @@ def mail_settings(environ: Mapping[str, str]) -> dict[str, Any]:
     return settings
 
 
+def parse_date(name: str, value: str) -> date:
+    """An ISO date, YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a date YYYY-MM-DD, not {value!r}") from None
+
+
+def backup_settings(environ: Mapping[str, str], *, instance_path: str, database_url: str, testing: bool) -> dict[str, Any]:
+    """Backups (docs/backups.md): where they go, the save-time journal (SQLite only: on by default,
+    off in tests and on PostgreSQL, which uses synchronous replication), and retention."""
+    journal = environ.get("CATALOG_JOURNAL_PATH", "").strip()
+    is_sqlite = database_url.startswith("sqlite")
+    if journal.lower() == "off" or (not journal and (testing or not is_sqlite)):
+        journal_path = None
+    elif not is_sqlite:
+        raise ConfigError("CATALOG_JOURNAL_PATH applies only to SQLite; on PostgreSQL use synchronous replication "
+                          "(docs/backups.md) and leave it unset")
+    else:
+        journal_path = journal or str(Path(instance_path) / "journal" / "journal.db")
+    contract_end = environ.get("CATALOG_CONTRACT_END", "").strip()
+    return {
+        "CATALOG_BACKUP_DIR": environ.get("CATALOG_BACKUP_DIR", "").strip() or str(Path(instance_path) / "backups"),
+        "CATALOG_OFFSITE_TARGET": environ.get("CATALOG_OFFSITE_TARGET", "").strip() or None,
+        "CATALOG_JOURNAL_PATH": journal_path,
+        "CATALOG_CONTRACT_END": parse_date("CATALOG_CONTRACT_END", contract_end) if contract_end else None,
+        "CATALOG_DAILY_RETENTION_DAYS": parse_int(
+            "CATALOG_DAILY_RETENTION_DAYS", environ.get("CATALOG_DAILY_RETENTION_DAYS", "35"), minimum=1),
+    }
+
+
 def recovery_codes_key(totp_secret: str) -> bytes:
     """The Fernet key that encrypts two-factor recovery codes at rest, derived from the TOTP
     secret so that deployments keep three secrets, not four."""
@@ -185,6 +217,7 @@ def load_config(environ: Mapping[str, str], *, instance_path: str, testing: bool
     }
     config.update(mail_settings(environ))
     config.update(security_settings(environ, testing=testing))
+    config.update(backup_settings(environ, instance_path=instance_path, database_url=database_url, testing=testing))
     if "CATALOG_TRUSTED_PROXIES" in environ:
         config["CATALOG_TRUSTED_PROXIES"] = parse_int(
             "CATALOG_TRUSTED_PROXIES", environ["CATALOG_TRUSTED_PROXIES"], minimum=0
