@@ -71,6 +71,9 @@ def _init_database(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     with app.app_context():
         enable_sqlite_pragmas(db.engine)
+    from cron import journal
+
+    journal.init_app(app)  # the save-time second store on SQLite (docs/backups.md)
 
 
 def _init_security(app: Flask) -> None:
@@ -142,13 +145,13 @@ def _init_rate_limits(app: Flask) -> None:
 
 
 def _register_pages(app: Flask) -> None:
-    from views import class_master, director, family, history, pages, statistics, teacher
+    from views import class_master, director, documents, family, history, pages, statistics, teacher
     from views.delegations import bp as delegations_bp
 
     app.register_blueprint(pages.bp)
     pages.register_error_pages(app)
     app.register_blueprint(delegations_bp)
-    for module in (teacher, class_master, director, family, history, statistics):
+    for module in (teacher, class_master, director, family, history, statistics, documents):
         app.register_blueprint(module.bp)
 
     @app.get("/")

@@ -55,5 +55,10 @@ def unlock_command(email: str) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from cron.cli import backup_cli
+    from pdf.cli import export_cli
+
     app.cli.add_command(demo_cli)
     app.cli.add_command(security_cli)
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(export_cli)

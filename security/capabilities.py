@@ -51,6 +51,22 @@ def can_view_statistics(user: User) -> bool:
     return _has(user, policy.READ_STATISTICS)
 
 
+def reads_whole_school(user: User) -> bool:
+    """Roles that read the whole school's catalog (director, secretary, auditor, administrator...)."""
+    return _has(user, policy.READ_ALL_CATALOG)
+
+
+def can_download_documents(user: User) -> bool:
+    """The documents page (PDFs): someone entitled to at least one document."""
+    return (
+        reads_whole_school(user)
+        or can_use_class_master_desk(user)
+        or can_use_grade_grid(user)
+        or can_read_family_pages(user)
+        or can_view_statistics(user)
+    )
+
+
 def can_open_admin(user: User) -> bool:
     return user.is_authenticated and bool(role_names(user) & ADMIN_READERS)
 

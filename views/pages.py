@@ -56,6 +56,7 @@ def menu_for(user: Any) -> list[tuple[str, str]]:
         (capabilities.can_read_family_pages, "Situația școlară", "family.index"),
         (capabilities.can_browse_history, "Istoric", "history.index"),
         (capabilities.can_view_statistics, "Statistici", "statistics.index"),
+        (capabilities.can_download_documents, "Documente", "documents.index"),
         (capabilities.can_open_admin, "Administrare", "admin.index"),
     ]
     for allowed, label, endpoint in checks:

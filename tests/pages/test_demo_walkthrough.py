@@ -20,8 +20,8 @@ pytestmark = pytest.mark.slow
 
 ACCOUNTS = ["profesor", "diriginte", "director", "director.adjunct", "secretariat", "auditor", "statistici",
             "parinte", "elev", "administrator"]
-#: Links that leave the portal's own pages or end the session.
-SKIP = re.compile(r"^/(logout|admin/|static/|tf-|change|mf-|cont/|export|.*\.csv$)|export|\.csv")
+#: Links that leave the portal's own pages or end the session, and downloads (CSV, PDF).
+SKIP = re.compile(r"^/(logout|admin/|static/|tf-|change|mf-|cont/|export|.*\.csv$)|export|\.csv|\.pdf")
 
 
 @pytest.fixture(scope="module")
