@@ -74,3 +74,29 @@ def test_every_page_of_a_demo_account_opens(demo_portal, local, monkeypatch):
             to_visit += [found for found in _links(html) if found not in seen]
         # the secretary's pages are the administration screens (tests/pages/test_admin_screens.py)
         assert pages >= (0 if local == "secretariat" else 1), (local, seen)
+
+
+@pytest.mark.parametrize("local", ["director", "diriginte", "parinte", "profesor"])
+def test_every_document_link_of_a_demo_account_downloads_a_pdf(demo_portal, local, monkeypatch):
+    """From the documents pages, each PDF link answers a real PDF (at most 12 per account)."""
+    monkeypatch.setattr("security.access.today", lambda: DEMO_TODAY)
+    with demo_portal.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == f"{local}@liceul-demo.ro"))
+        client = login_as(demo_portal, user)
+        pages = ["/documente/"]
+        index = client.get("/documente/").get_data(as_text=True)
+        pages += sorted({link for link in re.findall(r'href="(/documente/clasa/\d+)"', index)})[:2]
+        pdf_links: list[str] = []
+        for page in pages:
+            html = client.get(page).get_data(as_text=True)
+            pdf_links += [link.replace("&amp;", "&") for link in re.findall(r'href="(/documente/[^"]+\.pdf[^"]*)"', html)]
+        assert pdf_links, local
+        kinds = {}
+        for link in pdf_links:
+            kinds.setdefault(re.sub(r"\d+", "N", link.split("?")[0]), link)
+        for link in list(kinds.values())[:12]:
+            response = client.get(link)
+            if response.status_code == 422:  # e.g. a notice the student's situation does not warrant
+                continue
+            assert response.status_code == 200, (local, link, response.get_data(as_text=True)[-500:])
+            assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF"), (local, link)
