@@ -34,29 +34,25 @@ def today() -> date:
     return date.today()
 
 
+def delegated_entry_ids(user: User, *days: date) -> set[int]:
+    """Curriculum entries delegated to `user` by a director-approved delegation that covers every
+    one of `days` (000 ¶20)."""
+    query = (
+        sa.select(TeachingAssignment.curriculum_entry_id)
+        .join(Delegation, Delegation.assignment_id == TeachingAssignment.id)
+        .join(DelegationDecision, DelegationDecision.delegation_id == Delegation.id)
+        .where(Delegation.to_teacher_id == user.id, DelegationDecision.approved.is_(True))
+    )
+    for day in days:
+        query = query.where(Delegation.starts_on <= day, Delegation.ends_on >= day)
+    return set(db.session.scalars(query))
+
+
 def has_active_delegation(user: User, curriculum_entry_id: int, on_day: date) -> bool:
     """A director-approved delegation to this user covers this assignment today, and `on_day`
     (the lesson's date) lies within it too: the right is time-bounded and cannot be used later
     to write into the delegated weeks."""
-    current = today()
-    return (
-        db.session.scalar(
-            sa.select(Delegation.id)
-            .join(DelegationDecision, DelegationDecision.delegation_id == Delegation.id)
-            .join(TeachingAssignment, TeachingAssignment.id == Delegation.assignment_id)
-            .where(
-                Delegation.to_teacher_id == user.id,
-                DelegationDecision.approved.is_(True),
-                TeachingAssignment.curriculum_entry_id == curriculum_entry_id,
-                Delegation.starts_on <= on_day,
-                Delegation.ends_on >= on_day,
-                Delegation.starts_on <= current,
-                Delegation.ends_on >= current,
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    return curriculum_entry_id in delegated_entry_ids(user, on_day, today())
 
 
 def _refuse_administrator(user: User) -> None:

@@ -10,8 +10,6 @@ import sqlalchemy as sa
 from schema.errors import NotFound
 from schema.models import (
     CurriculumEntry,
-    Delegation,
-    DelegationDecision,
     Guardian,
     SchoolClass,
     Student,
@@ -60,20 +58,7 @@ def access_family_student(user: User, student_id: int) -> Student:
 def teachable_entry_ids(user: User) -> set[int]:
     """Curriculum entries the teacher writes today: own assignments and approved delegations."""
     own = set(db.session.scalars(sa.select(TeachingAssignment.curriculum_entry_id).where(TeachingAssignment.teacher_id == user.id)))
-    today = access.today()
-    delegated = set(
-        db.session.scalars(
-            sa.select(TeachingAssignment.curriculum_entry_id)
-            .join(Delegation, Delegation.assignment_id == TeachingAssignment.id)
-            .join(DelegationDecision, DelegationDecision.delegation_id == Delegation.id)
-            .where(
-                Delegation.to_teacher_id == user.id,
-                DelegationDecision.approved.is_(True),
-                Delegation.starts_on <= today,
-                Delegation.ends_on >= today,
-            )
-        )
-    )
+    delegated = access.delegated_entry_ids(user, access.today())
     return own | delegated
 
 
