@@ -13,6 +13,7 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from flask_security import Security, SQLAlchemyUserDatastore, current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from portal import i18n
 from portal.config import load_config
@@ -26,9 +27,20 @@ migrate = Migrate()
 security = Security()
 
 
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` limited to what a 64-bit id column can hold."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 (Werkzeug's name)
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the portal. `test_config` (with TESTING=True) overrides the environment."""
     app = Flask(__name__, instance_relative_config=True)
+    # Ids in URLs fit the database's 64-bit integers; a longer number is simply not found
+    # (SQLite would otherwise raise OverflowError on it).
+    app.url_map.converters["int"] = BoundedIntConverter
     os.makedirs(app.instance_path, exist_ok=True)
 
     testing = bool(test_config and test_config.get("TESTING"))

@@ -305,7 +305,7 @@ def encode_key(key: tuple[int, ...]) -> str:
 def decode_key(table: str, text: str) -> tuple[int, ...] | None:
     """"12" (or "3-5" for a two-column key) → (12,); None when it does not fit the table's key."""
     parts = text.split("-")
-    if len(parts) != len(_primary_key(table)) or not all(part.isdigit() for part in parts):
+    if len(parts) != len(_primary_key(table)) or not all(part.isascii() and part.isdigit() and len(part) <= 18 for part in parts):
         return None
     return tuple(int(part) for part in parts)
 

@@ -6,7 +6,7 @@ marks (or, in primary, the teacher picks one of the two most frequent calificati
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -25,7 +25,13 @@ from schema.models import (
     TeachingAssignment,
     db,
 )
-from schema.operations.closing import close_annual_average, close_period_average
+from schema.operations.absences import record_absence
+from schema.operations.closing import (
+    behaviour_proposal_for,
+    close_annual_average,
+    close_period_average,
+    set_behaviour_mark,
+)
 from schema.operations.marks import record_mark
 from tests.factories import _save, make_student
 
@@ -157,3 +163,55 @@ def test_a_primary_annual_calificativ_is_one_of_the_years_two_most_frequent(app,
     average = close_annual_average(school.teacher, current.enrolment, current.maths, calificativ="B")
     assert (average.value, average.calificativ) == (None, "B")
     assert average.inputs["candidates"] == ["FB", "B"]
+
+
+def _eight_unexcused_per_module(current: Rofuip2022Year, teacher) -> None:
+    """8 unexcused absences at maths in each of the five modules: 40 in the year."""
+    for module in current.modules:
+        for hour in range(1, 9):
+            record_absence(teacher, current.enrolment, current.maths, occurred_on=module.starts_on + timedelta(days=1),
+                           lesson_hour=hour)
+
+
+def test_the_behaviour_reduction_counts_the_whole_year(app, school):
+    # 40 unexcused in the year: floor(40 / 20) = 2 beats D10 = 1 (40 ≥ 10 % of 3 × 35 = 105 h): 10 - 2 = 8.
+    # Counted per module it would be 8 of 21 h: floor(8 / 20) = 0, D = 1, proposal 9.
+    current = build_rofuip2022_year(school)
+    _eight_unexcused_per_module(current, school.teacher)
+    for module in (current.modules[0], current.modules[4]):
+        assert behaviour_proposal_for(current.enrolment, module) == {
+            "unexcused": 40, "proposal": 8, "written_reprimands": 4,
+        }
+    mark = set_behaviour_mark(school.class_master, current.enrolment, current.modules[4])
+    assert (mark.proposal, mark.value) == (8, 8)
+
+
+def test_the_per_subject_criterion_uses_the_yearly_hours_and_the_rule_sets_share(app, school):
+    # 15 unexcused at maths, all in module 1 (21 h there, 105 h in the year); floor(15 / 20) = 0.
+    current = build_rofuip2022_year(school)
+    for hour in range(1, 9):
+        for day in (1, 2):
+            if day == 2 and hour == 8:
+                continue
+            record_absence(school.teacher, current.enrolment, current.maths,
+                           occurred_on=current.modules[0].starts_on + timedelta(days=day), lesson_hour=hour)
+    # rofuip2022, D10: 15 ≥ 10.5 -> 1.
+    assert behaviour_proposal_for(current.enrolment, current.modules[0])["proposal"] == 9
+    # rofuip2024, D20: 15 < 21 -> 0 (per module it would have been 15 ≥ 4.2 -> 1).
+    current.year.ruleset = "rofuip2024"
+    db.session.flush()
+    assert behaviour_proposal_for(current.enrolment, current.modules[0]) == {
+        "unexcused": 15, "proposal": 10, "written_reprimands": 1,
+    }
+
+
+def test_a_module_of_a_modular_curriculum_counts_its_module_hours(app, school):
+    # A 50-hour module has 50 yearly hours: 5 unexcused reach 10 % of them (D10 = 1), counted in every module's proposal.
+    current = build_rofuip2022_year(school)
+    module = _save(CurriculumEntry(school_id=school.school.id, class_id=current.school_class.id,
+                                   subject_id=school.physics.id, module_hours=50,
+                                   module_starts_on=date(2026, 9, 8), module_ends_on=date(2026, 10, 23)))
+    _save(TeachingAssignment(school_id=school.school.id, curriculum_entry_id=module.id, teacher_id=school.teacher.id))
+    for hour in range(1, 6):
+        record_absence(school.teacher, current.enrolment, module, occurred_on=date(2026, 9, 15), lesson_hour=hour)
+    assert behaviour_proposal_for(current.enrolment, current.modules[2])["proposal"] == 9

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from schema import rules
 from schema.catalog import MOTIVATIONS_NEEDING_APPROVAL
-from schema.errors import CatalogError, InvariantViolation
+from schema.errors import NotFound, CatalogError, InvariantViolation
 from schema.models import (
     Absence,
     AnnualAverage,
@@ -40,7 +40,14 @@ from schema.models import (
     db,
 )
 from schema.operations.absences import MOTIVATION_KIND_LABELS, excuse_absences, parent_request_hours
-from schema.operations.closing import class_closing_gaps, close_class_year, set_behaviour_mark
+from schema.operations.closing import (
+    behaviour_hours,
+    behaviour_proposal_from_counts,
+    behaviour_span,
+    class_closing_gaps,
+    close_class_year,
+    set_behaviour_mark,
+)
 from schema.operations.motivation_requests import request_motivation_approval
 from security import access, capabilities
 from security.objects import access_master_class
@@ -62,6 +69,8 @@ def _ruleset(school_class: SchoolClass) -> rules.RuleSet:
 
 def _current_period(periods: list[LearningPeriod], today: date) -> LearningPeriod:
     """The period containing today, else the last one already begun, else the first."""
+    if not periods:
+        raise NotFound("no_periods", "Anul școlar al clasei nu are încă perioade de învățare.", "The year has no periods.")
     for period in periods:
         if period.contains(today):
             return period
@@ -215,13 +224,23 @@ def class_overview(school_class: SchoolClass, period: LearningPeriod | None) -> 
             )
         ).all()
     )
-    absence_counts: dict[tuple[int, int, str], int] = {}
-    for enrolment_id, entry_id, state, count in db.session.execute(
-        sa.select(Absence.enrolment_id, Absence.curriculum_entry_id, Absence.state, sa.func.count(Absence.id))
-        .where(Absence.class_id == school_class.id, Absence.period_id.in_(span_period_ids))
-        .group_by(Absence.enrolment_id, Absence.curriculum_entry_id, Absence.state)
+    # One query for the whole year: the displayed counts use the span, the behaviour proposal
+    # its own span (the period, or the year under rofuip2022/2024).
+    behaviour_period_ids = (
+        {p.id for p in behaviour_span(ruleset, period, periods)} if period is not None else set()
+    )
+    absence_counts: dict[tuple[int, int, str], int] = defaultdict(int)
+    behaviour_unexcused: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for enrolment_id, entry_id, state, period_id, count in db.session.execute(
+        sa.select(Absence.enrolment_id, Absence.curriculum_entry_id, Absence.state, Absence.period_id,
+                  sa.func.count(Absence.id))
+        .where(Absence.class_id == school_class.id, Absence.period_id.in_([p.id for p in periods]))
+        .group_by(Absence.enrolment_id, Absence.curriculum_entry_id, Absence.state, Absence.period_id)
     ):
-        absence_counts[(enrolment_id, entry_id, state)] = count
+        if period_id in span_period_ids:
+            absence_counts[(enrolment_id, entry_id, state)] += count
+        if state == "unexcused" and period_id in behaviour_period_ids:
+            behaviour_unexcused[enrolment_id][entry_id] += count
     behaviour = {
         (b.enrolment_id, b.period_id): b
         for b in db.session.scalars(
@@ -254,10 +273,10 @@ def class_overview(school_class: SchoolClass, period: LearningPeriod | None) -> 
             value = rules.annual_average_from_marks(values)
         return Cell(text=str(value), failing=value < 5)
 
+    hours = behaviour_hours(ruleset, entries, behaviour_span(ruleset, period, periods)) if period is not None else {}
     rows: list[OverviewRow] = []
     for enrolment in enrolments:
         row = OverviewRow(enrolment=enrolment)
-        unexcused_by_entry: dict[int, int] = {}
         for entry in entries:
             if period is not None:
                 closed = period_averages.get((enrolment.id, entry.id, period.id))
@@ -295,17 +314,14 @@ def class_overview(school_class: SchoolClass, period: LearningPeriod | None) -> 
                     cell = Cell()
             row.cells.append(cell)
             row.excused += absence_counts.get((enrolment.id, entry.id, "excused"), 0)
-            unexcused = absence_counts.get((enrolment.id, entry.id, "unexcused"), 0)
-            row.unexcused += unexcused
-            if unexcused:
-                unexcused_by_entry[entry.id] = unexcused
+            row.unexcused += absence_counts.get((enrolment.id, entry.id, "unexcused"), 0)
         if period is not None:
             mark = behaviour.get((enrolment.id, period.id))
             if mark is not None:
                 row.behaviour = _result_text(mark.value, mark.calificativ)
             elif scale != "calificative":
-                hours = {e.id: (e.weekly_hours or 0) * period.teaching_weeks or 1 for e in entries}
-                row.behaviour = str(rules.behaviour_proposal(row.unexcused, unexcused_by_entry, hours, ruleset=ruleset))
+                proposal = behaviour_proposal_from_counts(behaviour_unexcused[enrolment.id], hours, ruleset)
+                row.behaviour = str(proposal["proposal"])
                 row.behaviour_is_proposal = True
         else:
             result = year_results.get(enrolment.id)
@@ -463,29 +479,31 @@ def _render_behaviour(school_class: SchoolClass, period: LearningPeriod, form: d
             )
         )
     }
+    # The period, or the whole year under rofuip2022/2024 (as schema.operations.closing.behaviour_proposal_for).
+    span = behaviour_span(ruleset, period, list(school_class.year.periods))
     unexcused: dict[int, dict[int, int]] = defaultdict(dict)
     for enrolment_id, entry_id, count in db.session.execute(
         sa.select(Absence.enrolment_id, Absence.curriculum_entry_id, sa.func.count(Absence.id))
-        .where(Absence.class_id == school_class.id, Absence.period_id == period.id, Absence.state == "unexcused")
+        .where(Absence.class_id == school_class.id, Absence.period_id.in_([p.id for p in span]),
+               Absence.state == "unexcused")
         .group_by(Absence.enrolment_id, Absence.curriculum_entry_id)
     ):
         unexcused[enrolment_id][entry_id] = count
-    hours = {e.id: (e.weekly_hours or 0) * period.teaching_weeks or 1 for e in entries}
+    hours = behaviour_hours(ruleset, entries, span)
     rows = []
     for enrolment in enrolments:
-        by_entry = unexcused.get(enrolment.id, {})
-        total = sum(by_entry.values())
+        proposal = behaviour_proposal_from_counts(unexcused.get(enrolment.id, {}), hours, ruleset)
         rows.append({
             "enrolment": enrolment,
-            "unexcused": total,
-            # The same pure rules as schema.operations.closing.behaviour_proposal_for, on loaded counts.
-            "proposal": rules.behaviour_proposal(total, by_entry, hours, ruleset=ruleset),
-            "reprimands": rules.written_reprimands(total, ruleset=ruleset),
+            "unexcused": proposal["unexcused"],
+            "proposal": proposal["proposal"],
+            "reprimands": proposal["written_reprimands"],
             "mark": marks.get(enrolment.id),
         })
     return render_template(
         "class_master/behaviour.html", school_class=school_class, period=period, periods=list(school_class.year.periods),
         rows=rows, primary=school_class.grade_level.evaluation_scale == "calificative", form=form, error_for=error_for,
+        span_name=period.name if ruleset.behaviour_reduction_scope == "period" else f"anul școlar {school_class.year.name}",
     ), status
 
 
@@ -509,7 +527,7 @@ def set_behaviour(class_id: int) -> Any:
         else:
             raw = (form.get("value") or "").strip()
             if raw:  # empty: the operation takes the proposal
-                if not raw.isdigit() or not 1 <= int(raw) <= 10:
+                if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 10:
                     raise InvariantViolation("value_out_of_range", "Nota la purtare este un număr întreg de la 1 la 10.",
                                              "Behaviour mark 1-10.")
                 value = int(raw)

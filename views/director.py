@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -314,7 +314,8 @@ def logins() -> Any:
     zone = _zone()
     last_day = access.today()
     days = [last_day - timedelta(days=offset) for offset in range(LOGIN_WINDOW_DAYS)]
-    start = datetime.combine(days[-1], datetime.min.time(), tzinfo=zone)
+    # Local midnight in UTC: SQLite stores and binds the UTC wall-clock time without its tzinfo.
+    start = datetime.combine(days[-1], datetime.min.time(), tzinfo=zone).astimezone(UTC)
     events = db.session.execute(
         sa.select(AuthEvent.occurred_at, AuthEvent.kind, AuthEvent.user_id).where(
             AuthEvent.school_id == current_user.school_id, AuthEvent.occurred_at >= start,

@@ -116,17 +116,15 @@ def _staff_student(user: User, student_id: int) -> Student | None:
             raise _missing()
         return student
     if capabilities.can_use_class_master_desk(user):
-        student = db.session.scalar(
-            sa.select(Student)
-            .join(Enrolment, Enrolment.student_id == Student.id)
-            .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
-            .where(Student.id == student_id, Student.school_id == user.school_id,
-                   SchoolClass.class_master_id == user.id)
-            .limit(1)
-        )
-        if student is None:
+        # Only the class master of the student's latest enrolment: after a transfer or a new year
+        # the former diriginte no longer prints the student's documents.
+        latest = db.session.scalars(
+            sa.select(Enrolment).where(Enrolment.student_id == student_id, Enrolment.school_id == user.school_id)
+            .order_by(Enrolment.starts_on.desc(), Enrolment.id.desc()).limit(1)
+        ).first()
+        if latest is None or latest.school_class.class_master_id != user.id:
             raise _missing()
-        return student
+        return latest.student
     return None
 
 
@@ -214,7 +212,7 @@ def _int_arg(name: str) -> int | None:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         abort(404)
     return int(raw)
 
@@ -320,6 +318,8 @@ def _condica_range() -> tuple[date, date, str]:
     try:
         day = date.fromisoformat(raw) if raw else access.today()
     except ValueError:
+        abort(404)
+    if not 1900 <= day.year <= 2200:
         abort(404)
     if request.args.get("interval", "saptamana") == "zi":
         return day, day, "zi"

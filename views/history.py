@@ -20,6 +20,7 @@ from flask_security import auth_required, current_user
 
 from schema import history
 from security import capabilities
+from views.pages import spreadsheet_safe
 
 bp = Blueprint("history", __name__, url_prefix="/istoric", template_folder="templates")
 
@@ -45,10 +46,13 @@ def _parse_date(name: str, label: str, problems: list[str]) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
+        day = None
+    if day is None or not 1900 <= day.year <= 2200:
         problems.append(f"Data „{label}” nu este validă; filtrul a fost ignorat.")
         return None
+    return day
 
 
 def _filters(tables: dict[str, str], problems: list[str]) -> tuple[history.HistoryFilter, dict[str, str]]:
@@ -153,7 +157,8 @@ def csv_lines(entries: Iterator[history.HistoryEntry], zone: ZoneInfo) -> Iterat
         common = [moment, entry.user_name or "", entry.remote_addr or "", entry.reason or "",
                   history.table_label(entry.table), entry.key, entry.description, entry.operation_label]
         for change in entry.changes or [None]:
-            writer.writerow(common + ([change.label, change.old, change.new] if change else ["", "", ""]))
+            cells = common + ([change.label, change.old, change.new] if change else ["", "", ""])
+            writer.writerow([spreadsheet_safe(cell) for cell in cells])
         yield flush()
 
 

@@ -106,6 +106,14 @@ def register_error_pages(app: Flask) -> None:
             return {"code": "csrf_invalid", "message": message}, 400
         return render_template("pages/error.html", title="Cerere respinsă", message=message), 400
 
+    @app.errorhandler(OverflowError)
+    def _number_too_large(error: OverflowError) -> Any:
+        """A number beyond what the database holds (an id or a date typed by hand) names nothing."""
+        message = "Valoarea cerută este în afara intervalului permis."
+        if _wants_json() or request.is_json:
+            return {"code": "out_of_range", "message": message}, 404
+        return render_template("pages/error.html", title="Pagina nu există", message=message), 404
+
     @app.errorhandler(404)
     def _http_not_found(error: Any) -> Any:
         if _wants_json():
@@ -119,6 +127,14 @@ def register_error_pages(app: Flask) -> None:
             return {"code": "forbidden", "message": "Forbidden."}, 403
         return render_template("pages/error.html", title="Acces interzis",
                                message="Contul dumneavoastră nu are dreptul să deschidă această pagină."), 403
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run as a formula: text starting with = + - @ or a
+    tab/CR gets a leading apostrophe (OWASP "CSV injection"). Numbers pass unchanged."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def flash_catalog_error(error: CatalogError) -> None:

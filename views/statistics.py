@@ -44,6 +44,7 @@ from schema.models import (
 )
 from schema.rules import get_ruleset
 from security import access, capabilities
+from views.pages import spreadsheet_safe
 
 bp = Blueprint("statistics", __name__, url_prefix="/statistici", template_folder="templates")
 
@@ -343,7 +344,7 @@ def export(table: str) -> Any:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(csv_rows(stats, table))
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in csv_rows(stats, table))
     filename = f"statistici-{table}-{stats.slug}.csv"
     return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -302,26 +302,64 @@ def close_annual_average(actor: User, enrolment: Enrolment, entry: CurriculumEnt
     return average
 
 
+def behaviour_span(ruleset: rules.RuleSet, period: LearningPeriod, periods: list[LearningPeriod]) -> list[LearningPeriod]:
+    """The periods whose unexcused absences count for ``period``'s behaviour proposal: the period
+    itself (rofuip2016, per semester) or the whole year (rofuip2022/2024, OME 3.797/2023;
+    decisions.md Rule-sets items 2-3), from the rule-set's ``behaviour_reduction_scope``."""
+    return list(periods) if ruleset.behaviour_reduction_scope == "year" else [period]
+
+
+def behaviour_hours(
+    ruleset: rules.RuleSet, entries: list[CurriculumEntry], span: list[LearningPeriod]
+) -> dict[int, int]:
+    """Scheduled hours H_d of each curriculum entry over the behaviour span (no queries).
+
+    Per period (rofuip2016): weekly hours × the period's teaching weeks. Per year (rofuip2022/2024):
+    the subject's yearly hours, i.e. ``module_hours`` for a module of a modular curriculum, else
+    weekly hours × the year's teaching weeks. Never below 1 (the rules engine divides by it)."""
+    weeks = sum(p.teaching_weeks for p in span)
+    hours: dict[int, int] = {}
+    for entry in entries:
+        if ruleset.behaviour_reduction_scope == "year" and entry.module_hours:
+            hours[entry.id] = entry.module_hours
+        else:
+            hours[entry.id] = max(1, (entry.weekly_hours or 0) * weeks)
+    return hours
+
+
+def behaviour_proposal_from_counts(
+    unexcused_by_entry: dict[int, int], hours_by_entry: dict[int, int], ruleset: rules.RuleSet
+) -> dict:
+    """The behaviour proposal from already loaded counts (used by the operation and by the pages).
+
+    ``unexcused_by_entry``: curriculum entry id -> unexcused absences over the behaviour span;
+    ``hours_by_entry``: entry id -> scheduled hours over the same span (``behaviour_hours``)."""
+    counted = {entry_id: count for entry_id, count in unexcused_by_entry.items() if count}
+    total = sum(counted.values())
+    return {
+        "unexcused": total,
+        "proposal": rules.behaviour_proposal(total, counted, hours_by_entry, ruleset=ruleset),
+        "written_reprimands": rules.written_reprimands(total, ruleset=ruleset),
+    }
+
+
 def behaviour_proposal_for(enrolment: Enrolment, period: LearningPeriod) -> dict:
-    """The proposed behaviour mark from unexcused absences (decisions.md "Behaviour")."""
+    """The proposed behaviour mark from unexcused absences (decisions.md "Behaviour" and "Rule-sets"):
+    counted in the period (rofuip2016) or over the whole year (rofuip2022/2024)."""
     ruleset = ruleset_of(enrolment)
+    span = behaviour_span(ruleset, period, list(enrolment.year.periods))
     rows = db.session.execute(
         sa.select(Absence.curriculum_entry_id, sa.func.count(Absence.id))
-        .where(Absence.enrolment_id == enrolment.id, Absence.period_id == period.id, Absence.state == "unexcused")
+        .where(
+            Absence.enrolment_id == enrolment.id,
+            Absence.period_id.in_([p.id for p in span]),
+            Absence.state == "unexcused",
+        )
         .group_by(Absence.curriculum_entry_id)
     ).all()
     by_subject = {entry_id: count for entry_id, count in rows}
-    hours = {
-        entry.id: (entry.weekly_hours or 0) * period.teaching_weeks or 1
-        for entry in enrolment.school_class.curriculum
-        if entry.id in by_subject
-    }
-    total = sum(by_subject.values())
-    return {
-        "unexcused": total,
-        "proposal": rules.behaviour_proposal(total, by_subject, hours, ruleset=ruleset),
-        "written_reprimands": rules.written_reprimands(total, ruleset=ruleset),
-    }
+    hours = behaviour_hours(ruleset, list(enrolment.school_class.curriculum), span)
+    return behaviour_proposal_from_counts(by_subject, hours, ruleset)
 
 
 def set_behaviour_mark(actor: User, enrolment: Enrolment, period: LearningPeriod, *, value: int | None = None,

@@ -27,6 +27,7 @@ from schema.operations.motivation_requests import decide_motivation_request, req
 from security import policy
 from tests.factories import _save, make_student, make_user
 from tests.pages.conftest import counting_queries
+from tests.test_closing_rofuip2022 import build_rofuip2022_year
 
 TODAY = date(2025, 11, 20)
 
@@ -276,6 +277,24 @@ def test_behaviour_takes_the_proposal_and_a_different_mark_needs_a_reason(app, s
     assert response.status_code == 302
     marks = {m.enrolment_id: (m.value, m.proposal) for m in db.session.scalars(sa.select(BehaviourMark))}
     assert marks == {school.enrolment.id: (9, 9), extra.id: (8, 10)}
+
+
+def test_rofuip2022_proposals_use_the_years_unexcused_absences(app, school, client_for, monkeypatch):
+    # 8 unexcused in each of the five modules: 40 in the year -> floor(40 / 20) = 2 -> proposal 8 in every module
+    # (counted per module it would be 9). The desk and the overview show the operation's proposal.
+    monkeypatch.setattr("security.access.today", lambda: date(2027, 6, 1))
+    current = build_rofuip2022_year(school)
+    for module in current.modules:
+        for hour in range(1, 9):
+            record_absence(school.teacher, current.enrolment, current.maths, occurred_on=module.starts_on, lesson_hour=hour)
+    client = client_for(school.class_master)
+    first = current.modules[0]
+    page = _text(client.get(f"/diriginte/clasa/{current.school_class.id}/purtare?perioada={first.id}"))
+    assert re.search(r"<td>40 <span[^>]*>4 mustr\.</span></td>\s*<td>8</td>", page)
+    assert "absențele nemotivate din anul școlar 2026-2027" in page
+    overview = _text(client.get(f"/diriginte/clasa/{current.school_class.id}?perioada={first.id}"))
+    assert "8 (propunere)" in overview
+    assert "<td>8</td>" in overview  # the module's own unexcused absences are still the ones shown
 
 
 # --- closing -----------------------------------------------------------------------------------
