@@ -180,7 +180,7 @@ def test_the_behaviour_reduction_counts_the_whole_year(app, school):
     _eight_unexcused_per_module(current, school.teacher)
     for module in (current.modules[0], current.modules[4]):
         assert behaviour_proposal_for(current.enrolment, module) == {
-            "unexcused": 40, "proposal": 8, "written_reprimands": 4,
+            "unexcused": 40, "proposal": 8, "annual_reduction": 0, "written_reprimands": 4,
         }
     mark = set_behaviour_mark(school.class_master, current.enrolment, current.modules[4])
     assert (mark.proposal, mark.value) == (8, 8)
@@ -201,7 +201,18 @@ def test_the_per_subject_criterion_uses_the_yearly_hours_and_the_rule_sets_share
     current.year.ruleset = "rofuip2024"
     db.session.flush()
     assert behaviour_proposal_for(current.enrolment, current.modules[0]) == {
-        "unexcused": 15, "proposal": 10, "written_reprimands": 1,
+        "unexcused": 15, "proposal": 10, "annual_reduction": 0, "written_reprimands": 1,
+    }
+
+
+def test_under_rofuip2024_the_reduction_comes_off_the_annual_mean_not_the_module_marks(app, school):
+    # 40 unexcused over the year: floor(40 / 20) = 2, taken once from the mean of the module marks.
+    current = build_rofuip2022_year(school)
+    current.year.ruleset = "rofuip2024"
+    db.session.flush()
+    _eight_unexcused_per_module(current, school.teacher)
+    assert behaviour_proposal_for(current.enrolment, current.modules[4]) == {
+        "unexcused": 40, "proposal": 10, "annual_reduction": 2, "written_reprimands": 4,
     }
 
 

@@ -177,7 +177,7 @@ def test_behaviour_proposal_reprimand_reason_and_council_flag(app, school):
         record_absence(school.other_teacher, school.enrolment, school.romanian,
                        occurred_on=start + timedelta(days=index), lesson_hour=2)
     proposal = behaviour_proposal_for(school.enrolment, school.semester1)
-    assert proposal == {"unexcused": 10, "proposal": 9, "written_reprimands": 1}
+    assert proposal == {"unexcused": 10, "proposal": 9, "annual_reduction": 0, "written_reprimands": 1}
     with pytest.raises(InvariantViolation) as refused:
         set_behaviour_mark(school.class_master, school.enrolment, school.semester1, value=6)
     assert refused.value.code == "reason_required"

@@ -336,9 +336,17 @@ def behaviour_proposal_from_counts(
     ``hours_by_entry``: entry id -> scheduled hours over the same span (``behaviour_hours``)."""
     counted = {entry_id: count for entry_id, count in unexcused_by_entry.items() if count}
     total = sum(counted.values())
+    reduction = rules.behaviour_reduction(total, counted, hours_by_entry, ruleset=ruleset)
+    if ruleset.reduction_subtracted_from_annual_behaviour:
+        # rofuip2024: the module marks carry no reduction; it is subtracted once from their annual
+        # mean (decisions.md Rule-sets item 3), so the proposal for a module is 10.
+        proposal = rules.HIGHEST_BEHAVIOUR_MARK
+    else:
+        proposal = rules.behaviour_proposal(total, counted, hours_by_entry, ruleset=ruleset)
     return {
         "unexcused": total,
-        "proposal": rules.behaviour_proposal(total, counted, hours_by_entry, ruleset=ruleset),
+        "proposal": proposal,
+        "annual_reduction": reduction if ruleset.reduction_subtracted_from_annual_behaviour else 0,
         "written_reprimands": rules.written_reprimands(total, ruleset=ruleset),
     }
 
@@ -416,7 +424,13 @@ def _compute_year_result(enrolment: Enrolment, *, after_corigenta: bool = False)
     if is_primary:
         behaviour: Decimal | str = behaviour_rows[-1].calificativ
     else:
-        behaviour_average = rules.annual_behaviour_average([b.value for b in behaviour_rows], ruleset=ruleset)
+        reduction = 0
+        if ruleset.reduction_subtracted_from_annual_behaviour:
+            last_period = max(enrolment.year.periods, key=lambda period: period.ordinal)
+            reduction = behaviour_proposal_for(enrolment, last_period)["annual_reduction"]
+        behaviour_average = rules.annual_behaviour_average(
+            [b.value for b in behaviour_rows], ruleset=ruleset, reduction=reduction
+        )
         behaviour = behaviour_average
     status = rules.year_status(
         results, behaviour, grade=school_class.grade_level.code, after_corigenta=after_corigenta

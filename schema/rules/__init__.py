@@ -25,6 +25,7 @@ from schema.rules.averages import (
     periodic_evaluation_average,
 )
 from schema.rules.behaviour import (
+    HIGHEST_BEHAVIOUR_MARK,
     behaviour_proposal,
     behaviour_reduction,
     needs_council_validation,
@@ -76,6 +77,7 @@ from schema.rules.status import (
 from schema.rules.validation import MAX_MARK, MIN_MARK, as_mark
 
 __all__ = [
+    "HIGHEST_BEHAVIOUR_MARK",
     "AMANAT",
     "CALIFICATIVE",
     "CORIGENT",
