@@ -115,23 +115,21 @@ def test_an_approval_excuses_no_more_hours_than_approved(app, school):
 
 
 def test_twenty_hours_per_semester_under_rofuip2016(app, school):
-    approvals = [_ask(school, hours=12, covers_to=date(2025, 11, 4)), _ask(school, hours=10, covers_from=date(2025, 11, 10),
-                                                                            covers_to=date(2025, 11, 11))]
-    for approval in approvals:
-        decide_motivation_request(school.director, approval, approve=True)
+    first = _ask(school, hours=12, covers_to=date(2025, 11, 4))
+    decide_motivation_request(school.director, first, approve=True)
+    # 12 hours are approved and not yet used: a request for 10 more would break the 20-hour limit.
+    with pytest.raises(InvariantViolation) as refused:
+        _ask(school, hours=10, covers_from=date(2025, 11, 10), covers_to=date(2025, 11, 11))
+    assert refused.value.code == "parent_hours_exceeded"
+    assert "12 sunt deja aprobate și nefolosite" in refused.value.message_ro and "mai rămân 8" in refused.value.message_ro
     _absent(school, DAY, 6)
     _absent(school, date(2025, 11, 4), 6)
     _absent(school, date(2025, 11, 10), 5)
     _absent(school, date(2025, 11, 11), 5)
-    _excuse(school, approvals[0], covers_to=date(2025, 11, 4), returned_on=date(2025, 11, 5),
+    _excuse(school, first, covers_to=date(2025, 11, 4), returned_on=date(2025, 11, 5),
             presented_on=date(2025, 11, 5))
     status = parent_request_hours(school.enrolment, school.semester1)
     assert (status.limit, status.used, status.left) == (20, 12, 8)
-    with pytest.raises(InvariantViolation) as refused:
-        _excuse(school, approvals[1], covers_from=date(2025, 11, 10), covers_to=date(2025, 11, 11),
-                returned_on=date(2025, 11, 12), presented_on=date(2025, 11, 12))
-    assert refused.value.code == "parent_hours_exceeded"
-    assert "mai rămân 8" in refused.value.message_ro
     # The other semester has its own 20 hours; sports motivations count against none.
     assert parent_request_hours(school.enrolment, school.semester2).left == 20
     with pytest.raises(InvariantViolation) as refused:
@@ -169,3 +167,26 @@ def test_per_subject_share_and_forty_hours_a_year_from_rofuip2022(app, school):
     assert motivation.hours == 6
     status = parent_request_hours(school.enrolment)
     assert (status.used, status.left, status.subjects[physics.id][2]) == (6, 34, 6)
+
+
+def test_two_approvals_together_cannot_exceed_the_limit(app, school):
+    first = _ask(school, hours=12, covers_to=date(2025, 11, 4))
+    second = _ask(school, hours=10, covers_from=date(2025, 11, 10), covers_to=date(2025, 11, 11))
+    decide_motivation_request(school.director, first, approve=True)
+    with pytest.raises(InvariantViolation) as refused:
+        decide_motivation_request(school.director, second, approve=True)
+    assert refused.value.code == "parent_hours_exceeded"
+
+
+def test_a_transfer_does_not_restart_the_parent_request_hours(app, school):
+    from schema.operations.enrolment import transfer_student
+
+    first = _ask(school, hours=12, covers_to=date(2025, 11, 4))
+    decide_motivation_request(school.director, first, approve=True)
+    _absent(school, DAY, 6)
+    _absent(school, date(2025, 11, 4), 6)
+    _excuse(school, first, covers_to=date(2025, 11, 4), returned_on=date(2025, 11, 5), presented_on=date(2025, 11, 5))
+    new_enrolment = transfer_student(school.secretary, school.enrolment, school.other_class, on=date(2025, 11, 20),
+                                     reason="Transfer la cererea părinților")
+    status = parent_request_hours(new_enrolment, school.semester1)
+    assert (status.used, status.left) == (12, 8)

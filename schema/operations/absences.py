@@ -46,13 +46,14 @@ def record_absence(
     lesson_hour: int,
     period: LearningPeriod | None = None,
     remote_addr: str | None = None,
+    token_id: int | None = None,
 ) -> Absence:
     """The teacher of the lesson records an absence (001 Art. 102(1), 211(2))."""
     require_same_class(enrolment, entry)
     require_can_write_marks(actor, entry, occurred_on)
     period = period or period_on(enrolment.year_id, occurred_on)
     require_period_open(enrolment.id, entry.id, period.id)
-    with audited(actor, None, remote_addr):
+    with audited(actor, None, remote_addr, token_id):
         absence = Absence(
             school_id=enrolment.school_id,
             enrolment_id=enrolment.id,
@@ -81,6 +82,7 @@ def excuse_absences(
     presented_on: date,
     approval: MotivationRequest | None = None,
     remote_addr: str | None = None,
+    token_id: int | None = None,
 ) -> Motivation:
     """The class master excuses the student's unexcused absences between two dates.
 
@@ -134,7 +136,7 @@ def excuse_absences(
         )
     if kind == "parent_request":
         require_parent_hours(enrolment, absences)
-    with audited(actor, "Motivare absențe", remote_addr):
+    with audited(actor, "Motivare absențe", remote_addr, token_id):
         motivation = Motivation(
             school_id=enrolment.school_id,
             enrolment_id=enrolment.id,
@@ -217,7 +219,13 @@ def _parent_hours_used(enrolment: Enrolment) -> Counter:
     rows = db.session.execute(
         sa.select(Absence.period_id, Absence.curriculum_entry_id, sa.func.count(Absence.id))
         .join(Motivation, Motivation.id == Absence.motivation_id)
-        .where(Absence.enrolment_id == enrolment.id, Motivation.kind == "parent_request")
+        .join(Enrolment, Enrolment.id == Absence.enrolment_id)
+        .where(
+            # every enrolment of the student in this year: a transfer does not restart the limit
+            Enrolment.student_id == enrolment.student_id,
+            Enrolment.year_id == enrolment.year_id,
+            Motivation.kind == "parent_request",
+        )
         .group_by(Absence.period_id, Absence.curriculum_entry_id)
     ).all()
     return Counter({(period_id, entry_id): count for period_id, entry_id, count in rows})
@@ -226,7 +234,7 @@ def _parent_hours_used(enrolment: Enrolment) -> Counter:
 def parent_request_hours(enrolment: Enrolment, period: LearningPeriod | None = None) -> ParentHours:
     """The parent-request hours used and left for the student (decisions.md "Absences"): per semester
     under rofuip2016 (the period given, or the current one), per year from rofuip2022, plus each
-    subject's 20 % cap where the rule-set has one. Counted over this enrolment."""
+    subject's 20 % cap where the rule-set has one. Counted over all the student's enrolments of the year."""
     ruleset = ruleset_of(enrolment)
     periods = list(enrolment.year.periods)
     used = _parent_hours_used(enrolment)
@@ -294,9 +302,10 @@ def require_parent_hours(enrolment: Enrolment, absences: list[Absence]) -> None:
                 )
 
 
-def delete_absence(actor: User, absence: Absence, *, reason: str, remote_addr: str | None = None) -> None:
+def delete_absence(actor: User, absence: Absence, *, reason: str, remote_addr: str | None = None,
+                   token_id: int | None = None) -> None:
     """Remove an absence recorded by mistake; the version history keeps it with the reason."""
     reason = require_reason(reason)
     require_can_write_marks(actor, absence.curriculum_entry, absence.occurred_on)
-    with audited(actor, reason, remote_addr):
+    with audited(actor, reason, remote_addr, token_id):
         db.session.delete(absence)

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
+
 from schema.catalog import MOTIVATIONS_NEEDING_APPROVAL
 from schema.db import utc_now
 from schema.errors import InvariantViolation, NotFound
-from schema.models import Enrolment, MotivationRequest, User, db
+from schema.models import Enrolment, LearningPeriod, MotivationRequest, User, db
 from schema.operations.absences import MOTIVATION_KIND_LABELS, parent_request_hours
 from schema.operations.base import audited
 from schema.operations.lookups import period_on
@@ -18,17 +20,45 @@ from security import policy
 from security.access import require_class_master, require_permission
 
 
-def _require_within_parent_limit(enrolment: Enrolment, covers_from: date, hours: int) -> None:
-    """A parent request asking for more hours than are left is refused before it reaches the director."""
+def _approved_unused_hours(enrolment: Enrolment, period_id: int | None, exclude_id: int | None) -> int:
+    """Hours of parent requests already approved for this student and year but not yet used: they
+    are promised, so a new request or approval cannot count on them."""
+    query = (
+        sa.select(sa.func.coalesce(sa.func.sum(MotivationRequest.hours), 0))
+        .join(Enrolment, Enrolment.id == MotivationRequest.enrolment_id)
+        .where(
+            Enrolment.student_id == enrolment.student_id,
+            Enrolment.year_id == enrolment.year_id,
+            MotivationRequest.kind == "parent_request",
+            MotivationRequest.state == "approved",
+            MotivationRequest.motivation_id.is_(None),
+        )
+    )
+    if exclude_id is not None:
+        query = query.where(MotivationRequest.id != exclude_id)
+    if period_id is not None:
+        period = db.session.get(LearningPeriod, period_id)
+        query = query.where(MotivationRequest.covers_from >= period.starts_on, MotivationRequest.covers_from <= period.ends_on)
+    return int(db.session.scalar(query) or 0)
+
+
+def _require_within_parent_limit(enrolment: Enrolment, covers_from: date, hours: int, *,
+                                 exclude_id: int | None = None) -> None:
+    """A parent request asking for more hours than are left (after the approved, not yet used
+    requests) is refused before it reaches the director, and again at approval."""
     period = period_on(enrolment.year_id, covers_from)
     status = parent_request_hours(enrolment, period)
-    if hours > status.left:
+    reserved = _approved_unused_hours(enrolment, period.id if status.scope == "period" else None, exclude_id)
+    left = max(0, status.left - reserved)
+    if hours > left:
         per = "pe semestru" if status.scope == "period" else "pe an școlar"
+        promised = f", {reserved} sunt deja aprobate și nefolosite" if reserved else ""
         raise InvariantViolation(
             "parent_hours_exceeded",
             f"Pe baza cererilor părinților se pot motiva cel mult {status.limit} de ore {per}. În {status.span} "
-            f"s-au motivat deja {status.used} ore astfel; mai rămân {status.left}, iar cererea este pentru {hours}.",
-            f"Parent requests may excuse at most {status.limit} hours; {status.used} used, {hours} requested.",
+            f"s-au motivat deja {status.used} ore astfel{promised}; mai rămân {left}, iar cererea este pentru {hours}.",
+            f"Parent requests may excuse at most {status.limit} hours; {status.used} used, {reserved} approved "
+            f"and unused, {hours} requested.",
         )
 
 
@@ -94,7 +124,7 @@ def decide_motivation_request(
         )
     if approve and request.kind == "parent_request":
         enrolment = db.session.get(Enrolment, request.enrolment_id)
-        _require_within_parent_limit(enrolment, request.covers_from, request.hours)
+        _require_within_parent_limit(enrolment, request.covers_from, request.hours, exclude_id=request.id)
     note = (note or "").strip() or None
     reason = f"Motivare {'aprobată' if approve else 'respinsă'} de director" + (f": {note}" if note else "")
     with audited(actor, reason, remote_addr):
