@@ -157,14 +157,17 @@ def _init_rate_limits(app: Flask) -> None:
 
 
 def _register_pages(app: Flask) -> None:
-    from views import class_master, director, documents, family, history, pages, statistics, teacher
+    from views import class_master, director, documents, family, gdpr, history, pages, statistics, teacher
     from views.delegations import bp as delegations_bp
 
     app.register_blueprint(pages.bp)
     pages.register_error_pages(app)
     app.register_blueprint(delegations_bp)
-    for module in (teacher, class_master, director, family, history, statistics, documents):
+    for module in (teacher, class_master, director, family, history, statistics, documents, gdpr):
         app.register_blueprint(module.bp)
+    from views.api import init_api
+
+    init_api(app)  # REST API /api/v1, its docs and the token pages (issue 7)
 
     @app.get("/")
     def home() -> Any:

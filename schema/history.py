@@ -76,6 +76,7 @@ TABLE_LABELS: dict[str, tuple[str, str]] = {
     "exemptions": ("Scutiri", "Scutire"),
     "guardians": ("Părinți și tutori", "Părinte/tutore"),
     "student_guardians": ("Legături elev–părinte", "Legătură elev–părinte"),
+    "rectification_requests": ("Cereri de rectificare (GDPR)", "Cerere de rectificare"),
     "exam_sessions": ("Sesiuni de examen", "Sesiune de examen"),
     "exam_subjects": ("Discipline de examen", "Disciplină de examen"),
     "exam_candidates": ("Candidați la examen", "Candidat la examen"),

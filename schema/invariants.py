@@ -16,7 +16,7 @@ from schema.catalog import Absence, AnnualAverage, BehaviourMark, Mark, Motivati
 from schema.cnp import birth_date_from_cnp
 from schema.db import AUDIT_KEY
 from schema.errors import InvariantViolation
-from schema.people import Enrolment, Exemption, Student
+from schema.people import Enrolment, Exemption, Student, StudentGuardian
 from schema.school import CurriculumEntry, LearningPeriod, SchoolClass, SchoolYear
 
 #: Catalog rows whose modification or deletion needs a reason (decisions.md "Who may write what").
@@ -165,6 +165,34 @@ def check_reason_given(session: Session, obj: Any, action: str) -> None:
         )
 
 
+def _restricted_refusal() -> InvariantViolation:
+    return InvariantViolation(
+        "student_restricted",
+        "Prelucrarea datelor elevului este restricționată (GDPR): fișa lui poate fi doar citită. "
+        "Secretariatul ridică restricția înainte de orice modificare.",
+        "The student's processing is restricted: the personal record is read-only.",
+    )
+
+
+def check_restricted_student(session: Session, obj: Student | StudentGuardian, *, deleting: bool = False) -> None:
+    """A student whose processing is restricted (GDPR Art. 18) keeps a read-only personal record:
+    neither the student row nor the links to guardians change, except lifting the restriction
+    itself (docs/gdpr.md). Catalog rows are not refused: keeping the catalog is a legal duty."""
+    if isinstance(obj, Student):
+        history = inspect(obj).attrs.is_restricted.history
+        was_restricted = bool(history.deleted[0]) if history.deleted else bool(obj.is_restricted)
+        if not was_restricted or obj in session.new:
+            return
+        columns = {prop.key for prop in inspect(Student).column_attrs} - {"is_restricted"}
+        changed = [attr.key for attr in inspect(obj).attrs if attr.key in columns and attr.history.has_changes()]
+        if deleting or changed:
+            raise _restricted_refusal()
+        return
+    student = _get(session, obj, "student", Student, "student_id")
+    if student is not None and student.is_restricted:
+        raise _restricted_refusal()
+
+
 @event.listens_for(Session, "before_flush")
 def validate_before_flush(session: Session, _flush_context: Any, _instances: Any) -> None:
     with session.no_autoflush:
@@ -180,6 +208,9 @@ def validate_before_flush(session: Session, _flush_context: Any, _instances: Any
                     check_closed_year_unchanged(session, obj)
             elif isinstance(obj, Student):
                 check_student_birth_date(obj)
+                check_restricted_student(session, obj)
+            elif isinstance(obj, StudentGuardian):
+                check_restricted_student(session, obj)
             elif isinstance(obj, Exemption):
                 check_exemption_subject(session, obj)
         for obj in session.dirty:
@@ -190,6 +221,8 @@ def validate_before_flush(session: Session, _flush_context: Any, _instances: Any
                 if isinstance(obj, LOCKED_WHEN_CLOSED):
                     check_closed_row_unlocked(session, obj)
         for obj in session.deleted:
+            if isinstance(obj, (Student, StudentGuardian)):
+                check_restricted_student(session, obj, deleting=True)
             if isinstance(obj, (SchoolYear, LearningPeriod)):
                 check_closed_year_unchanged(session, obj)
             if isinstance(obj, REASON_REQUIRED_ON_CHANGE):

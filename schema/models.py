@@ -6,6 +6,7 @@ classes and the transaction table before anything creates tables (stack.md §4.2
 
 import sqlalchemy as sa
 
+from schema.api_tokens import ApiToken
 from schema.audit_log import AuthEvent, PersonalDataAccess, UsedTotpCode
 from schema.catalog import (
     Absence,
@@ -21,6 +22,7 @@ from schema.delegations import Delegation, DelegationDecision
 from schema.exams import Contestation, ExamCandidate, ExamSession, ExamSubject, ReopenRequest
 from schema.motivation_requests import MotivationRequest
 from schema.people import Enrolment, Exemption, Guardian, Student, StudentGuardian
+from schema.rectification import RectificationRequest
 from schema.school import (
     CurriculumEntry,
     CurriculumThesis,
@@ -41,6 +43,7 @@ import schema.invariants  # noqa: E402,F401  (registers the flush checks)
 __all__ = [
     "Absence",
     "AnnualAverage",
+    "ApiToken",
     "AuthEvent",
     "BehaviourMark",
     "Contestation",
@@ -61,6 +64,7 @@ __all__ = [
     "MotivationRequest",
     "PeriodAverage",
     "PersonalDataAccess",
+    "RectificationRequest",
     "ReopenRequest",
     "Role",
     "School",

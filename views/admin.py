@@ -679,7 +679,7 @@ class TeachingAssignmentAdmin(YearStructureView):
 
 # --- students, guardians, enrolments --------------------------------------------------------
 class StudentAdmin(RecordsView):
-    column_list = ("last_name", "father_initial", "first_name", "cnp", "birth_date", "commuter_arrival_time")
+    column_list = ("last_name", "father_initial", "first_name", "cnp", "birth_date", "commuter_arrival_time", "is_restricted")
     column_labels = {
         "last_name": "Nume",
         "father_initial": "Inițiala tatălui",
@@ -713,6 +713,13 @@ class StudentAdmin(RecordsView):
 
         log_personal_data_access(current_user, student, f"fișa elevului în administrare ({request.endpoint})")
         return student
+
+    def _export_data(self) -> Any:
+        """The list export is not required by law: students whose processing is restricted (GDPR
+        Art. 18) are left out of it (docs/gdpr.md)."""
+        count, data = super()._export_data()
+        kept = [student for student in data if not student.is_restricted]
+        return count - (len(data) - len(kept)), kept
 
 
 class GuardianAdmin(RecordsView):
@@ -1191,5 +1198,7 @@ def init_admin(app: Flask) -> Admin:
     )
     for view_class, model, name, category in ADMIN_VIEWS:
         admin.add_view(view_class(model, m.db, name=name, category=category, endpoint=model.__tablename__))
+    from views.import_admin import StudentImportView
+    admin.add_view(StudentImportView())
     return admin
 

@@ -24,6 +24,7 @@ def record_mark(
     is_fraud: bool = False,
     period: LearningPeriod | None = None,
     remote_addr: str | None = None,
+    token_id: int | None = None,
 ) -> Mark:
     """A teacher gives a mark (or calificativ) to a student at one of their assignments."""
     require_same_class(enrolment, entry)
@@ -36,7 +37,7 @@ def record_mark(
         )
     period = period or period_on(enrolment.year_id, given_on)
     require_period_open(enrolment.id, entry.id, period.id)
-    with audited(actor, None, remote_addr):
+    with audited(actor, None, remote_addr, token_id):
         mark = Mark(
             school_id=enrolment.school_id,
             enrolment_id=enrolment.id,
@@ -56,12 +57,12 @@ def record_mark(
 
 
 def change_mark(actor: User, mark: Mark, *, reason: str, value: int | None = None, calificativ: str | None = None,
-                given_on: date | None = None, remote_addr: str | None = None) -> Mark:
+                given_on: date | None = None, remote_addr: str | None = None, token_id: int | None = None) -> Mark:
     """Correct a mark; the reason goes into the version history."""
     reason = require_reason(reason)
     require_can_write_marks(actor, mark.curriculum_entry, given_on or mark.given_on)
     require_period_open(mark.enrolment_id, mark.curriculum_entry_id, mark.period_id)
-    with audited(actor, reason, remote_addr):
+    with audited(actor, reason, remote_addr, token_id):
         if value is not None:
             mark.value = value
         if calificativ is not None:
@@ -72,10 +73,11 @@ def change_mark(actor: User, mark: Mark, *, reason: str, value: int | None = Non
     return mark
 
 
-def delete_mark(actor: User, mark: Mark, *, reason: str, remote_addr: str | None = None) -> None:
+def delete_mark(actor: User, mark: Mark, *, reason: str, remote_addr: str | None = None,
+                token_id: int | None = None) -> None:
     """Delete a mark; the row stays in the version history with the reason."""
     reason = require_reason(reason)
     require_can_write_marks(actor, mark.curriculum_entry, mark.given_on)
     require_period_open(mark.enrolment_id, mark.curriculum_entry_id, mark.period_id)
-    with audited(actor, reason, remote_addr):
+    with audited(actor, reason, remote_addr, token_id):
         db.session.delete(mark)

@@ -1,0 +1,115 @@
+"""The API scenario suite runs over HTTPS against a live portal: a werkzeug server in a thread
+(as tests/browser/conftest.py does), on a fresh database of the selected backend, with
+`requests` verifying the server's self-signed certificate. "Today" is frozen inside semester I."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from schema.models import Enrolment, Guardian, StudentGuardian, db
+from tests.conftest import make_test_app, new_database_url
+
+API_DAY = date(2025, 11, 20)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class LiveApi:
+    """The running portal, the people of the scenarios (ids) and their tokens."""
+
+    app: Any
+    base_url: str
+    cert: str
+    ids: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def call(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> requests.Response:
+        headers = kwargs.pop("headers", {})
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        return requests.request(method, self.base_url + path, headers=headers, verify=self.cert, timeout=30, **kwargs)
+
+    def context(self) -> Any:
+        return self.app.app_context()
+
+
+def _build(live: LiveApi) -> None:
+    """The fixture school (tests/factories.build_school), a second student in a V-a A, a parent of
+    the first one only, and read_write tokens for the teacher, the class master and the
+    administrator (with two-factor set up), a read token for the parent."""
+    from schema.operations.api_tokens import create_token
+    from security import policy
+    from tests.factories import _save, build_school, make_student
+    from tests.security.helpers import make_person, prepare_account
+
+    built = build_school()
+    other = make_student(built.school, last_name="Barbu", first_name="Călin")
+    other_enrolment = _save(Enrolment(school_id=built.school.id, student_id=other.id, year_id=built.year.id,
+                                      class_id=built.school_class.id, starts_on=date(2025, 9, 8)))
+    parent = make_person(built.school, policy.PARENT, first_name="Mihaela", last_name="Ionescu")
+    guardian = _save(Guardian(school_id=built.school.id, last_name="Ionescu", first_name="Mihaela", user_id=parent.id,
+                              phone="0722000000"))
+    _save(StudentGuardian(school_id=built.school.id, student_id=built.student.id, guardian_id=guardian.id, kind="mama"))
+    for user in (built.teacher, built.class_master, built.administrator, built.other_teacher, built.director):
+        prepare_account(user)
+    prepare_account(parent, two_factor=None)
+    for who, user, scope in (("teacher", built.teacher, "read_write"), ("class_master", built.class_master, "read_write"),
+                             ("administrator", built.administrator, "read_write"),
+                             ("other_teacher", built.other_teacher, "read_write"),
+                             ("director", built.director, "read"), ("parent", parent, "read")):
+        token, secret = create_token(user, name=f"test {who}", scope=scope)
+        live.tokens[who] = secret
+        live.ids[f"{who}_token"] = token.id
+        live.ids[who] = user.id
+    live.ids.update(
+        school=built.school.id, year=built.year.id, semester1=built.semester1.id, semester2=built.semester2.id,
+        school_class=built.school_class.id, other_class=built.other_class.id, maths=built.maths.id,
+        romanian=built.romanian.id, maths_subject=built.maths.subject_id, student=built.student.id,
+        enrolment=built.enrolment.id, other_student=other.id, other_enrolment=other_enrolment.id,
+        guardian=guardian.id,
+    )
+
+
+@pytest.fixture(scope="module")
+def live_api(tmp_path_factory: pytest.TempPathFactory):
+    from werkzeug.serving import make_server
+
+    from portal.devtools import write_self_signed_certificate
+
+    workdir = tmp_path_factory.mktemp("live-api")
+    write_self_signed_certificate(workdir)
+    url, drop = new_database_url(str(workdir))
+    app = make_test_app(url, SERVER_NAME=None)
+    patcher = pytest.MonkeyPatch()
+    patcher.setattr("security.access.today", lambda: API_DAY)
+    port = _free_port()
+    live = LiveApi(app=app, base_url=f"https://localhost:{port}", cert=str(Path(workdir) / "dev-cert.pem"))
+    with app.app_context():
+        db.create_all()
+        _build(live)
+        db.session.remove()
+    server = make_server("127.0.0.1", port, app, threaded=True,
+                         ssl_context=(str(workdir / "dev-cert.pem"), str(workdir / "dev-key.pem")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield live
+    server.shutdown()
+    thread.join(timeout=10)
+    patcher.undo()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    drop()
