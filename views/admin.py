@@ -410,7 +410,9 @@ class YearStructureView(StructureView):
 
     @staticmethod
     def year_of(model: Any) -> m.SchoolYear | None:
-        raise NotImplementedError
+        """The school year the row belongs to; rows with a `year` relationship (periods, classes)
+        need nothing more, the others override this."""
+        return model.year
 
     def lock_reason(self, model: Any) -> str | None:
         return year_lock_reason(self.year_of(model))
@@ -500,10 +502,6 @@ class LearningPeriodAdmin(YearStructureView):
     form_columns = ("year", "ordinal", "name", "starts_on", "ends_on", "teaching_weeks")
     choice_filters = {"year": _open_years}
 
-    @staticmethod
-    def year_of(model: m.LearningPeriod) -> m.SchoolYear | None:
-        return model.year
-
 
 class GradeLevelAdmin(StructureView):
     """Settings: the grade levels with their evaluation scale and rule-set."""
@@ -559,10 +557,6 @@ class SchoolClassAdmin(YearStructureView):
     form_columns = ("year", "grade_level", "name", "class_master", "is_pedagogical", "is_theological",
                     "is_military", "is_artistic", "is_sports")
     choice_filters = {"year": _open_years, "class_master": _teachers}
-
-    @staticmethod
-    def year_of(model: m.SchoolClass) -> m.SchoolYear | None:
-        return model.year
 
 
 class SubjectAdmin(StructureView):

@@ -99,11 +99,6 @@ def access_statistics_class(user: User, class_id: int) -> SchoolClass:
     """A class whose statistics the user prints: the class documents' readers, plus the
     statistics viewer for any class of the school (aggregates only)."""
     if capabilities.can_view_statistics(user) and not reads_whole_school(user):
-        if capabilities.can_use_class_master_desk(user):
-            try:
-                return access_master_class(user, class_id)
-            except NotFound:
-                pass
         return access_school_class(user, class_id)
     return access_document_class(user, class_id)
 

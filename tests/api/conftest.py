@@ -4,35 +4,23 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from schema.models import Enrolment, Guardian, StudentGuardian, db
-from tests.conftest import make_test_app, new_database_url
+from schema.models import Enrolment, Guardian, StudentGuardian
+from tests.live_server import LiveServer, serving
 
 API_DAY = date(2025, 11, 20)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass
-class LiveApi:
+class LiveApi(LiveServer):
     """The running portal, the people of the scenarios (ids) and their tokens."""
 
-    app: Any
-    base_url: str
-    cert: str
     ids: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
 
@@ -85,31 +73,5 @@ def _build(live: LiveApi) -> None:
 
 @pytest.fixture(scope="module")
 def live_api(tmp_path_factory: pytest.TempPathFactory):
-    from werkzeug.serving import make_server
-
-    from portal.devtools import write_self_signed_certificate
-
-    workdir = tmp_path_factory.mktemp("live-api")
-    write_self_signed_certificate(workdir)
-    url, drop = new_database_url(str(workdir))
-    app = make_test_app(url, SERVER_NAME=None)
-    patcher = pytest.MonkeyPatch()
-    patcher.setattr("security.access.today", lambda: API_DAY)
-    port = _free_port()
-    live = LiveApi(app=app, base_url=f"https://localhost:{port}", cert=str(Path(workdir) / "dev-cert.pem"))
-    with app.app_context():
-        db.create_all()
-        _build(live)
-        db.session.remove()
-    server = make_server("127.0.0.1", port, app, threaded=True,
-                         ssl_context=(str(workdir / "dev-cert.pem"), str(workdir / "dev-key.pem")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield live
-    server.shutdown()
-    thread.join(timeout=10)
-    patcher.undo()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop()
+    with serving(tmp_path_factory.mktemp("live-api"), today=API_DAY, kind=LiveApi, build=_build) as live:
+        yield live

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from schema.models import Guardian, StudentGuardian, db
-from tests.conftest import make_test_app, new_database_url
+from schema.models import Guardian, StudentGuardian
+from tests.live_server import LiveServer, serving
 
 CHROMIUM = os.environ.get("CATALOG_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("CATALOG_ARTIFACTS", "test-artifacts")) / "screenshots"
@@ -54,18 +52,10 @@ def browser(chromium_path: str):
         chromium.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass
-class LivePortal:
+class LivePortal(LiveServer):
     """The running portal and the people of the journeys, with what each of them knows."""
 
-    app: Any
-    base_url: str
     people: dict[str, Any] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
 
@@ -118,34 +108,8 @@ def _build_people(portal: LivePortal) -> None:
 
 @pytest.fixture(scope="module")
 def live_portal(tmp_path_factory: pytest.TempPathFactory, chromium_path: str):
-    from werkzeug.serving import make_server
-
-    from portal.devtools import write_self_signed_certificate
-
-    workdir = tmp_path_factory.mktemp("live")
-    write_self_signed_certificate(workdir)
-    url, drop = new_database_url(str(workdir))
-    app = make_test_app(url, SERVER_NAME=None)
-    patcher = pytest.MonkeyPatch()
-    patcher.setattr("security.access.today", lambda: JOURNEY_DAY)
-    port = _free_port()
-    portal = LivePortal(app=app, base_url=f"https://localhost:{port}")
-    with app.app_context():
-        db.create_all()
-        _build_people(portal)
-        db.session.remove()
-    server = make_server("127.0.0.1", port, app, threaded=True,
-                         ssl_context=(str(workdir / "dev-cert.pem"), str(workdir / "dev-key.pem")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield portal
-    server.shutdown()
-    thread.join(timeout=10)
-    patcher.undo()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop()
+    with serving(tmp_path_factory.mktemp("live"), today=JOURNEY_DAY, kind=LivePortal, build=_build_people) as portal:
+        yield portal
 
 
 @pytest.fixture
