@@ -165,6 +165,25 @@ def _register_pages(app: Flask) -> None:
     app.register_blueprint(delegations_bp)
     for module in (teacher, class_master, director, family, history, statistics, documents, gdpr):
         app.register_blueprint(module.bp)
+    from views.late_entries import bp as late_entries_bp
+
+    app.register_blueprint(late_entries_bp)  # issue 8: introduceri ulterioare (emergency paper mode)
+    from views.absence_notices import bp as absence_notices_bp
+
+    app.register_blueprint(absence_notices_bp)  # issue 8: înștiințări to parents (class master's desk)
+    from views.messages import bp as messages_bp
+
+    app.register_blueprint(messages_bp)  # issue 8: messages between staff and families
+    from views import excuse_requests
+
+    app.register_blueprint(excuse_requests.bp)  # online excuse requests (issue 8)
+    from views import announcements, remarks, tests_calendar
+
+    for module in (remarks, announcements, tests_calendar):
+        app.register_blueprint(module.bp)  # issue 8: observații, anunțuri, terminar
+    from views import evaluation
+
+    app.register_blueprint(evaluation.bp)  # issue 9: staff annual evaluation
     from views.api import init_api
 
     init_api(app)  # REST API /api/v1, its docs and the token pages (issue 7)

@@ -58,9 +58,11 @@ def register_cli(app: Flask) -> None:
     from cron.cli import backup_cli
     from pdf.cli import export_cli
     from portal.import_cli import import_cli
+    from portal.notifications_cli import notifications_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(security_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(import_cli)
+    app.cli.add_command(notifications_cli)

@@ -113,6 +113,8 @@ def mail_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "MAIL_USE_TLS": parse_boolean("CATALOG_SMTP_TLS", environ.get("CATALOG_SMTP_TLS", "true")),
         "MAIL_USE_SSL": parse_boolean("CATALOG_SMTP_SSL", environ.get("CATALOG_SMTP_SSL", "false")),
         "CATALOG_MAIL_OUTBOX": outbox or None,
+        #: The portal's address as families reach it, for links in e-mails (e.g. https://catalog.scoala.ro).
+        "CATALOG_BASE_URL": environ.get("CATALOG_BASE_URL", "").strip() or None,
     }
     if outbox:
         settings["MAIL_SUPPRESS_SEND"] = True

@@ -92,8 +92,9 @@ class Mark(ClassRowMixin, db.Model):
     is_fraud: Mapped[bool] = mapped_column(default=False)
     #: The teacher who gave the mark.
     teacher_id: Mapped[int] = mapped_column()
-    #: Entered after an outage from a paper sheet ("introducere ulterioară").
-    entered_late: Mapped[bool] = mapped_column(default=False)
+    #: Entered after an outage from a paper sheet ("introducere ulterioară"): more than a day after
+    #: the lesson date (schema/rules/late_entry.py).
+    entered_late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utc_now)
 
     enrolment = relationship("Enrolment", foreign_keys="Mark.enrolment_id")
@@ -204,7 +205,8 @@ class Absence(ClassRowMixin, db.Model):
     state: Mapped[str] = mapped_column(sa.String(10), default="unexcused")
     motivation_id: Mapped[int | None] = mapped_column(index=True)
     teacher_id: Mapped[int] = mapped_column()
-    entered_late: Mapped[bool] = mapped_column(default=False)
+    #: "Introducere ulterioară": entered more than a day after `occurred_on` (schema/rules/late_entry.py).
+    entered_late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utc_now)
 
     enrolment = relationship("Enrolment", foreign_keys="Absence.enrolment_id")

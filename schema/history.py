@@ -49,6 +49,15 @@ from schema.models import (
     User,
     db,
 )
+from schema.evaluation import (
+    CONTESTATION_STATE_LABELS,
+    DEPARTMENT_KIND_LABELS,
+    SCORE_STAGE_LABELS,
+    STAGE_LABELS,
+    EvaluationCampaign,
+    EvaluationCriterion,
+    EvaluationSheet,
+)
 from security.policy import STAFF_ROLES
 
 INSERT, UPDATE, DELETE = 0, 1, 2
@@ -81,6 +90,10 @@ TABLE_LABELS: dict[str, tuple[str, str]] = {
     "exam_subjects": ("Discipline de examen", "Disciplină de examen"),
     "exam_candidates": ("Candidați la examen", "Candidat la examen"),
     "contestations": ("Contestații", "Contestație"),
+    "message_threads": ("Conversații (mesaje)", "Conversație"),
+    "thread_participants": ("Participanți la conversații", "Participant la conversație"),
+    "messages": ("Mesaje", "Mesaj"),
+    "message_recipients": ("Destinatari și confirmări de citire", "Destinatar al mesajului"),
     "subjects": ("Discipline", "Disciplină"),
     "curriculum_entries": ("Plan-cadru (discipline la clase)", "Disciplină la clasă"),
     "curriculum_theses": ("Teze în plan", "Teză în plan"),
@@ -93,10 +106,22 @@ TABLE_LABELS: dict[str, tuple[str, str]] = {
     "schools": ("Școala", "Școală"),
     "auth_events": ("Evenimente de autentificare", "Eveniment de autentificare"),
     "personal_data_accesses": ("Accesări ale datelor personale", "Accesare a datelor personale"),
+    # Staff annual evaluation (issue 9).
+    "evaluation_sheets": ("Fișe de evaluare a personalului", "Fișă de evaluare"),
+    "evaluation_scores": ("Punctaje pe criterii (evaluare)", "Punctaj pe criteriu"),
+    "evaluation_contestations": ("Contestații la evaluarea personalului", "Contestație la evaluare"),
+    "evaluation_commission_members": ("Comisii de contestații (evaluare)", "Membru al comisiei de contestații"),
+    "evaluation_participants": ("Participanți la evaluare (catedră, consiliu)", "Participant la evaluare"),
+    "evaluation_campaigns": ("Campanii de evaluare", "Campanie de evaluare"),
+    "evaluation_criteria": ("Criterii de evaluare", "Criteriu de evaluare"),
+    "staff_members": ("Personal (date pentru evaluare)", "Salariat"),
+    "departments": ("Catedre și compartimente", "Catedră/compartiment"),
+    "public_holidays": ("Zile de sărbătoare legală", "Zi de sărbătoare legală"),
+    "evaluation_views": ("Accesări ale fișelor de evaluare", "Accesare a fișei de evaluare"),
 }
 
 #: Logs that grow at every login or page view: browsable when chosen, left out of "all tables".
-LOG_TABLES = frozenset({"auth_events", "personal_data_accesses"})
+LOG_TABLES = frozenset({"auth_events", "personal_data_accesses", "evaluation_views"})
 #: Versioned, but not part of any school's history (global roles) or security material.
 HIDDEN_TABLES = frozenset({"roles", "webauthn", "used_totp_codes"})
 
@@ -183,6 +208,102 @@ FIELD_LABELS = {
     "note": "Observație",
     "guardian_id": "Părinte/tutore",
     "phone": "Telefon",
+    # Staff annual evaluation (issue 9).
+    "campaign_id": "Campania",
+    "sheet_id": "Fișa de evaluare",
+    "employee_id": "Salariat",
+    "staff_member_id": "Salariat (date de personal)",
+    "department_id": "Catedra/compartimentul",
+    "criterion_id": "Criteriul",
+    "stage": "Etapa",
+    "score": "Punctaj/notă",
+    "entered_by_id": "Introdus de",
+    "entered_at": "Introdus la",
+    "self_total": "Total autoevaluare",
+    "department_total": "Total catedră/compartiment",
+    "final_score": "Punctaj final",
+    "rating": "Calificativ",
+    "evaluator_mark": "Nota evaluatorului",
+    "final_mark": "Nota finală",
+    "filed_on": "Depusă la",
+    "filed_by_id": "Depusă de",
+    "grounds": "Motivele",
+    "decided_on": "Data hotărârii",
+    "decision_text": "Hotărârea",
+    "new_score": "Punctaj/notă nouă",
+    "new_rating": "Calificativ nou",
+    "category": "Categoria de personal",
+    "job_title": "Funcția",
+    "head_id": "Responsabil/șef",
+    "superior_id": "Șef direct",
+    "is_active": "Activ",
+    "day": "Ziua",
+    "employment_started_on": "Angajat de la",
+    "employment_ended_on": "Angajat până la",
+    "is_debutant": "Debutant",
+    "probation_ends_on": "Perioada de probă până la",
+    "contract_suspended": "Contract suspendat",
+    "suspension_resumed_on": "Reluarea activității după suspendare",
+    "long_absence_resumed_on": "Reluarea activității după absență îndelungată",
+    "evaluated_from": "Perioada evaluată, de la",
+    "evaluated_to": "Perioada evaluată, până la",
+    "department_meeting_on": "Ședința catedrei/compartimentului",
+    "board_meeting_on": "Ședința consiliului de administrație",
+    "communication_deadline": "Termenul de comunicare",
+    "created_by_id": "Creat de",
+    "is_closed": "Încheiată",
+    "position": "Poziția",
+    "domain_code": "Domeniul (cod)",
+    "domain_title": "Domeniul",
+    "code": "Cod",
+    "text": "Textul",
+    "max_score": "Punctaj maxim",
+    "opened_by_id": "Deschisă de",
+    "opened_at": "Deschisă la",
+    "self_report_attachment_id": "Raportul de autoevaluare",
+    "self_evaluated_at": "Autoevaluare depusă la",
+    "department_scored_by_id": "Punctaj de catedră trecut de",
+    "department_scored_at": "Punctaj de catedră trecut la",
+    "department_minutes": "Procesul-verbal al catedrei",
+    "department_minutes_attachment_id": "Procesul-verbal scanat",
+    "board_scored_by_id": "Punctaj final trecut de",
+    "board_scored_at": "Punctaj final trecut la",
+    "present_at_board": "Prezent la consiliu",
+    "employee_argument": "Susținerea salariatului",
+    "board_notes": "Observațiile consiliului",
+    "communication_due_on": "De comunicat până la",
+    "communicated_on": "Comunicat la",
+    "communicated_by_id": "Comunicare consemnată de",
+    "communicated_in_person": "Comunicat direct",
+    "evaluator_id": "Evaluator",
+    "countersigner_id": "Contrasemnatar",
+    "evaluated_at": "Notată la",
+    "evaluator_notes": "Consemnările evaluatorului",
+    "interview_on": "Data interviului",
+    "evaluator_signed_at": "Semnată de evaluator la",
+    "employee_signed_at": "Semnată de salariat la",
+    "employee_point_of_view": "Punctul de vedere al salariatului",
+    "countersigned_at": "Contrasemnată la",
+    "countersigner_note": "Motivarea contrasemnatarului",
+    "countersigner_modified": "Modificată de contrasemnatar",
+    "informed_on": "Adusă la cunoștință la",
+    "role": "Rolul",
+    "decision_reference": "Decizia de numire",
+    "appointed_by_id": "Numit de",
+    "appointed_at": "Numit la",
+    "filed_at": "Înregistrată la",
+    "filing_deadline": "Termen de depunere",
+    "solving_deadline": "Termen de soluționare",
+    "union_observer_requested": "Observator sindical solicitat",
+    "union_observer_name": "Observatorul sindical",
+    "union_observer_remarks": "Observațiile observatorului sindical",
+    "previous_score": "Punctaj/notă anterioară",
+    "previous_rating": "Calificativ anterior",
+    "result_due_on": "Rezultat de comunicat până la",
+    "result_communicated_on": "Rezultat comunicat la",
+    "occurred_at": "Momentul",
+    "what": "Ce s-a deschis",
+    "ip": "IP",
 }
 
 VALUE_LABELS = {
@@ -194,7 +315,11 @@ VALUE_LABELS = {
     "instrument": {"oral": "oral", "written": "scris", "test": "test", "practical": "probă practică",
                    "project": "proiect", "portfolio": "portofoliu", "report": "referat", "other": "altul"},
     "status": {"promovat": "promovat", "corigent": "corigent", "repetent": "repetent", "amanat": "amânat"},
+    "stage": {**STAGE_LABELS, **SCORE_STAGE_LABELS},
+    "role": {"department_member": "membru al catedrei/compartimentului", "board_member": "membru al consiliului"},
 }
+VALUE_LABELS["state"].update({key: label.lower() for key, label in CONTESTATION_STATE_LABELS.items()})
+VALUE_LABELS["kind"].update(DEPARTMENT_KIND_LABELS)
 
 #: Columns whose ids name a row of another table, where the foreign keys do not say so.
 _REFERENCE_BY_NAME = {"class_id": "classes", "student_id": "students", "user_id": "users", "role_id": "roles"}
@@ -612,6 +737,24 @@ def _load_assignments(names: _Names, ids: list[int]) -> None:
     }
 
 
+def _load_evaluation_sheets(names: _Names, ids: list[int]) -> None:
+    rows = db.session.execute(
+        sa.select(EvaluationSheet.id, User.last_name, User.first_name, EvaluationCampaign.name)
+        .join(User, User.id == EvaluationSheet.employee_id)
+        .join(EvaluationCampaign, EvaluationCampaign.id == EvaluationSheet.campaign_id)
+        .where(EvaluationSheet.id.in_(ids))
+    )
+    names.names["evaluation_sheets"] = {key: f"{_person(last, first)} ({campaign})" for key, last, first, campaign in rows}
+
+
+def _load_evaluation_criteria(names: _Names, ids: list[int]) -> None:
+    rows = db.session.execute(
+        sa.select(EvaluationCriterion.id, EvaluationCriterion.domain_code, EvaluationCriterion.code)
+        .where(EvaluationCriterion.id.in_(ids))
+    )
+    names.names["evaluation_criteria"] = {key: f"{domain}) {code}" for key, domain, code in rows}
+
+
 _LOADERS = {
     "users": _load_simple(User, (User.last_name, User.first_name)),
     "students": _load_simple(Student, (Student.last_name, Student.first_name)),
@@ -625,6 +768,9 @@ _LOADERS = {
     "enrolments": _load_enrolments,
     "curriculum_entries": _load_entries,
     "teaching_assignments": _load_assignments,
+    "evaluation_sheets": _load_evaluation_sheets,
+    "evaluation_criteria": _load_evaluation_criteria,
+    "evaluation_campaigns": _load_simple(EvaluationCampaign, (EvaluationCampaign.name,)),
 }
 
 
@@ -652,6 +798,10 @@ def _describe(table: str, key: tuple[int, ...], values: dict[str, Any], names: _
         class_name = class_name or entry_class
     if values.get("assignment_id") is not None:
         parts.append(names.name("teaching_assignments", values["assignment_id"]))
+    if values.get("employee_id") is not None:  # an evaluation sheet: whose
+        parts.append(names.name("users", values["employee_id"]))
+    if values.get("sheet_id") is not None:  # a score, contestation... of an evaluation sheet
+        parts.append(names.name("evaluation_sheets", values["sheet_id"]))
     if class_name is None and values.get("class_id") is not None and table != "classes":
         class_name = names.name("classes", values["class_id"])
     if class_name:
@@ -738,6 +888,8 @@ _DESCRIPTION_REFERENCES = {
     "user_id": "users",
     "role_id": "roles",
     "assignment_id": "teaching_assignments",
+    "employee_id": "users",
+    "sheet_id": "evaluation_sheets",
 }
 
 

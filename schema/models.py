@@ -6,7 +6,9 @@ classes and the transaction table before anything creates tables (stack.md §4.2
 
 import sqlalchemy as sa
 
+from schema.absence_notices import AbsenceNotice
 from schema.api_tokens import ApiToken
+from schema.attachments import Attachment
 from schema.audit_log import AuthEvent, PersonalDataAccess, UsedTotpCode
 from schema.catalog import (
     Absence,
@@ -17,10 +19,26 @@ from schema.catalog import (
     PeriodAverage,
     YearResult,
 )
+from schema.communication import AnnouncedTest, Announcement, Remark
 from schema.db import db
 from schema.delegations import Delegation, DelegationDecision
+from schema.evaluation import (
+    Department,
+    EvaluationCampaign,
+    EvaluationCommissionMember,
+    EvaluationContestation,
+    EvaluationCriterion,
+    EvaluationParticipant,
+    EvaluationScore,
+    EvaluationSheet,
+    EvaluationView,
+    PublicHoliday,
+    StaffMember,
+)
 from schema.exams import Contestation, ExamCandidate, ExamSession, ExamSubject, ReopenRequest
+from schema.messages import Message, MessageRecipient, MessageThread, ThreadParticipant
 from schema.motivation_requests import MotivationRequest
+from schema.notifications import Notification
 from schema.people import Enrolment, Exemption, Guardian, Student, StudentGuardian
 from schema.rectification import RectificationRequest
 from schema.school import (
@@ -42,8 +60,12 @@ import schema.invariants  # noqa: E402,F401  (registers the flush checks)
 
 __all__ = [
     "Absence",
+    "AbsenceNotice",
+    "AnnouncedTest",
+    "Announcement",
     "AnnualAverage",
     "ApiToken",
+    "Attachment",
     "AuthEvent",
     "BehaviourMark",
     "Contestation",
@@ -51,7 +73,16 @@ __all__ = [
     "CurriculumThesis",
     "Delegation",
     "DelegationDecision",
+    "Department",
     "Enrolment",
+    "EvaluationCampaign",
+    "EvaluationCommissionMember",
+    "EvaluationContestation",
+    "EvaluationCriterion",
+    "EvaluationParticipant",
+    "EvaluationScore",
+    "EvaluationSheet",
+    "EvaluationView",
     "ExamCandidate",
     "ExamSession",
     "ExamSubject",
@@ -60,20 +91,28 @@ __all__ = [
     "Guardian",
     "LearningPeriod",
     "Mark",
+    "Message",
+    "MessageRecipient",
+    "MessageThread",
     "Motivation",
     "MotivationRequest",
+    "Notification",
     "PeriodAverage",
     "PersonalDataAccess",
+    "PublicHoliday",
     "RectificationRequest",
+    "Remark",
     "ReopenRequest",
     "Role",
     "School",
     "SchoolClass",
     "SchoolYear",
+    "StaffMember",
     "Student",
     "StudentGuardian",
     "Subject",
     "TeachingAssignment",
+    "ThreadParticipant",
     "UsedTotpCode",
     "User",
     "WebAuthn",

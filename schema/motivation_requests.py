@@ -4,6 +4,11 @@
 The class master files the request with the days and hours it covers and the written request's
 number; the director (or deputy) approves or refuses it once. An approved request is then used by
 exactly one motivation (`motivation_id`), whose `approved_by_id` is the director who decided.
+
+Online excuse requests (issue 8, views/excuse_requests.py) are the same rows, filed by a parent or
+an adult student (`filed_by_family`) with a reason and an optional attachment: they go through the
+same director approval; the class master then accepts (one motivation, as above) or rejects them
+(`rejected_*`). One approval path for both ways of asking.
 """
 
 from __future__ import annotations
@@ -40,6 +45,22 @@ class MotivationRequest(TenantMixin, db.Model):
         sa.CheckConstraint("hours >= 1", name="hours_positive"),
         sa.CheckConstraint("(state = 'pending') = (decided_by_id IS NULL)", name="decision_complete"),
         sa.CheckConstraint("motivation_id IS NULL OR state = 'approved'", name="used_only_when_approved"),
+        tenant_fk("attachment_id", "attachments"),
+        tenant_fk("rejected_by_id", "users"),
+        #: An online request is a parent request with the family's reason; only it carries a file.
+        sa.CheckConstraint(
+            "NOT filed_by_family OR (kind = 'parent_request' AND reason IS NOT NULL)", name="family_request_complete"
+        ),
+        sa.CheckConstraint("attachment_id IS NULL OR filed_by_family", name="attachment_only_online"),
+        #: The class master rejects only an approved online request that was not used.
+        sa.CheckConstraint(
+            "rejected_by_id IS NULL OR (filed_by_family AND state = 'approved' AND motivation_id IS NULL)",
+            name="rejected_only_unused_online",
+        ),
+        sa.CheckConstraint(
+            "(rejected_by_id IS NULL) = (rejected_at IS NULL) AND (rejected_by_id IS NULL) = (rejection_reason IS NULL)",
+            name="rejection_complete",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,11 +85,35 @@ class MotivationRequest(TenantMixin, db.Model):
     note: Mapped[str | None] = mapped_column(sa.Text)
     #: The motivation that excused the absences under this approval (used once).
     motivation_id: Mapped[int | None] = mapped_column()
+    #: Filed online by a parent or an adult student (the requester is `requested_by_id`).
+    filed_by_family: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: The family's reason for the absences (online requests).
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: A document the family attached (online requests), e.g. a scanned note.
+    attachment_id: Mapped[int | None] = mapped_column()
+    #: The class master's rejection of an approved online request, with the reason shown to the family.
+    rejected_by_id: Mapped[int | None] = mapped_column()
+    rejected_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     enrolment = relationship("Enrolment", foreign_keys=[enrolment_id])
     requested_by = relationship("User", foreign_keys=[requested_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
     motivation = relationship("Motivation", foreign_keys=[motivation_id])
+    attachment = relationship("Attachment", foreign_keys=[attachment_id])
+    rejected_by = relationship("User", foreign_keys=[rejected_by_id])
+
+    @property
+    def family_state(self) -> str:
+        """pending, approved (by the director), accepted (excused), refused (by the director) or rejected
+        (by the class master): what the family sees."""
+        if self.state != "approved":
+            return self.state
+        if self.motivation_id is not None:
+            return "accepted"
+        if self.rejected_by_id is not None:
+            return "rejected"
+        return "approved"
 
     def __str__(self) -> str:
         return f"{self.kind} {self.document_number} ({self.covers_from:%d.%m}–{self.covers_to:%d.%m})"

@@ -28,6 +28,10 @@ class School(db.Model):
 
     __tablename__ = "schools"
     __versioned__: dict = {}
+    __table_args__ = (
+        sa.CheckConstraint("absence_notice_threshold >= 1", name="notice_threshold_positive"),
+        sa.CheckConstraint("max_tests_per_day >= 1 AND max_tests_per_week >= max_tests_per_day", name="test_limits_sane"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
@@ -38,6 +42,14 @@ class School(db.Model):
     address: Mapped[str | None] = mapped_column(sa.String(300))
     phone: Mapped[str | None] = mapped_column(sa.String(30))
     email: Mapped[str | None] = mapped_column(sa.String(200))
+    #: Communication settings (issue 8; decisions.md "Absences", rules.md R-NOT-01, R-COM-12).
+    #: Unexcused absences in a learning period after which the class master is asked to send
+    #: the written notice to the parents (the school's ROF sets the number; default 10).
+    absence_notice_threshold: Mapped[int] = mapped_column(default=10, server_default="10")
+    #: Announced written tests (lucrări, teze) a class may have in one day and in one week
+    #: before the teacher announcing another is warned.
+    max_tests_per_day: Mapped[int] = mapped_column(default=1, server_default="1")
+    max_tests_per_week: Mapped[int] = mapped_column(default=3, server_default="3")
 
     def __str__(self) -> str:
         return self.name

@@ -62,12 +62,22 @@ class Role(db.Model, fsqla.FsRoleMixin):
         return self.description or self.name
 
 
+#: How a user receives notifications (schema/notifications.py): right away, in a daily digest
+#: (the default), or only in the portal. SMS is offered only where CATALOG_SMS_SENDER names a provider.
+NOTIFICATION_PREFERENCES = ("immediate", "digest", "none", "sms")
+
+
 class User(db.Model, fsqla.FsUserMixin):
     """A person who logs in: staff, parent or student. Belongs to one school."""
 
     __tablename__ = "users"
     __versioned__ = {"exclude": SECRET_COLUMNS + LOGIN_BOOKKEEPING_COLUMNS}
-    __table_args__ = (sa.UniqueConstraint("school_id", "id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("school_id", "id"),
+        sa.CheckConstraint(
+            "notification_preference IN ('immediate', 'digest', 'none', 'sms')", name="notification_preference_known"
+        ),
+    )
 
     school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
     first_name: Mapped[str] = mapped_column(sa.String(100))
@@ -82,6 +92,8 @@ class User(db.Model, fsqla.FsUserMixin):
     last_failed_login_ip: Mapped[str | None] = mapped_column(sa.String(64))
     #: Locked after CATALOG_LOCKOUT_THRESHOLD failures, until this moment (unlocks by itself).
     locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: immediate, digest (default) or none (see NOTIFICATION_PREFERENCES); "Contul meu" edits it.
+    notification_preference: Mapped[str] = mapped_column(sa.String(10), default="digest", server_default="digest")
 
     school = relationship("School")
 

@@ -11,10 +11,14 @@ from schema.errors import NotFound
 from schema.models import (
     CurriculumEntry,
     Guardian,
+    Message,
+    MessageRecipient,
+    MessageThread,
     SchoolClass,
     Student,
     StudentGuardian,
     TeachingAssignment,
+    ThreadParticipant,
     User,
     db,
 )
@@ -91,3 +95,32 @@ def access_school_class(user: User, class_id: int) -> SchoolClass:
     if school_class is None or school_class.school_id != user.school_id:
         raise _missing()
     return school_class
+
+
+def access_thread(user: User, thread_id: int) -> MessageThread:
+    """A message thread `user` takes part in. Nobody else opens it, whatever their role: the
+    director and auditors inspect messages through the version history, not the messages page."""
+    thread = db.session.scalar(
+        sa.select(MessageThread)
+        .join(ThreadParticipant, ThreadParticipant.thread_id == MessageThread.id)
+        .where(MessageThread.id == thread_id, MessageThread.school_id == user.school_id,
+               ThreadParticipant.user_id == user.id)
+    )
+    if thread is None:
+        raise _missing()
+    return thread
+
+
+def access_message_attachment(user: User, thread_id: int, message_id: int) -> Message:
+    """A message with a file, of a thread `user` takes part in, that `user` wrote or received."""
+    thread = access_thread(user, thread_id)
+    message = db.session.scalar(
+        sa.select(Message).where(
+            Message.id == message_id, Message.thread_id == thread.id, Message.attachment_id.is_not(None),
+            sa.or_(Message.author_id == user.id,
+                   Message.id.in_(sa.select(MessageRecipient.message_id).where(MessageRecipient.recipient_id == user.id))),
+        )
+    )
+    if message is None:
+        raise _missing()
+    return message

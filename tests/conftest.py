@@ -90,8 +90,18 @@ def _empty_all_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            # TRUNCATE costs about 15 ms per table even when it is empty, so only the tables a
+            # test filled are truncated (one probe query finds them); then every sequence starts
+            # again at 1, also those a rolled-back insert advanced.
+            probe = " UNION ALL ".join(f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
+            filled = connection.exec_driver_sql(probe).scalars().all()
+            if filled:
+                quoted = ", ".join(f'"{name}"' for name in filled)
+                connection.exec_driver_sql(f"TRUNCATE {quoted} CASCADE")
+            connection.exec_driver_sql(
+                "SELECT setval(oid::regclass, 1, false) FROM pg_class "
+                "WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace"
+            )
             return
         # SQLite: the immutability triggers refuse deletes; lift them while emptying.
         for trigger in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars().all():

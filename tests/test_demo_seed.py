@@ -14,7 +14,13 @@ from tests.security.helpers import Credentials, https_client, sign_in
 
 #: Columns that hold the moment of the run, or salted hashes, and so differ between two runs.
 RUN_DEPENDENT = {"created_at", "closed_at", "set_at", "requested_at", "approved_at", "decided_at",
-                 "create_datetime", "update_datetime", "issued_at", "password"}
+                 "create_datetime", "update_datetime", "issued_at", "password",
+                 # messages (issue 8): when the demo conversation was sent and read
+                 "started_at", "joined_at", "sent_at", "read_at",
+                 # staff evaluation (issue 9): when each stage was entered, the report uploaded
+                 "opened_at", "self_evaluated_at", "department_scored_at", "board_scored_at", "entered_at",
+                 "filed_at", "appointed_at", "evaluated_at", "evaluator_signed_at", "employee_signed_at",
+                 "countersigned_at", "uploaded_at"}
 
 
 def _seeded_app(tmp_path, students: int, seed: int):

@@ -52,7 +52,8 @@ def _versions_of(mark_id: int):
 def test_create_update_delete_leave_three_versions_with_user_time_ip_reason(app, school):
     with app.test_request_context(environ_base={"REMOTE_ADDR": "10.20.30.40"}):
         login_user(school.teacher)
-        mark = record_mark(school.teacher, school.enrolment, school.maths, given_on=date(2025, 10, 6), value=7)
+        mark = record_mark(school.teacher, school.enrolment, school.maths, given_on=date(2025, 10, 6), value=7,
+                           entered_on=date(2025, 10, 6))  # on its day: no "introducere ulterioară" reason
         mark_id = mark.id
         change_mark(school.teacher, mark, value=9, reason="Greșeală de transcriere")
         delete_mark(school.teacher, db.session.get(Mark, mark_id), reason="Notă trecută la alt elev")

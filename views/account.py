@@ -224,7 +224,32 @@ def welcome() -> Any:
         can_read_auth_log=can_read_auth_log(user),
         can_read_personal_data_log=can_read_personal_data_log(user),
         sees_admin=can_open_admin(user),
+        notification_choices=_notification_choices(),
     )
+
+
+def _notification_choices() -> dict[str, str]:
+    """How notifications may reach the user: SMS only where a provider is configured (CATALOG_SMS_SENDER)."""
+    from schema.operations.notification_delivery import PREFERENCE_LABELS, configured_sms_sender
+
+    return {key: label for key, label in PREFERENCE_LABELS.items() if key != "sms" or configured_sms_sender()}
+
+
+@bp.post("/notificari")
+@auth_required("session")
+def notification_preference() -> Any:
+    """The user's choice: immediate e-mail, daily digest (default) or no e-mail (issue 8)."""
+    from schema.operations.notifications import set_notification_preference
+
+    try:
+        set_notification_preference(current_user._get_current_object(), request.form.get("preference", ""),
+                                    remote_addr=request.remote_addr)
+    except CatalogError as error:
+        db.session.rollback()
+        flash(error.message_ro, "error")
+    else:
+        flash("Preferința pentru notificări a fost salvată.", "success")
+    return redirect(url_for("account.welcome") + "#notificari")
 
 
 @bp.get("/copii")

@@ -42,6 +42,7 @@ from schema import models as m
 from schema.cnp import birth_date_from_cnp, cnp_problem, sex_from_cnp
 from schema.constraint_messages import explain_integrity_error
 from schema.errors import CatalogError, InvariantViolation
+from schema.evaluation import CATEGORY_LABELS, DEPARTMENT_KIND_LABELS
 from schema.people import GUARDIAN_KINDS
 from security import access, policy
 
@@ -1104,10 +1105,14 @@ class SchoolAdmin(SecuredModelView):
     write_roles = frozenset({policy.ADMINISTRATOR})
     column_list = ("name", "siiir_code", "county", "locality", "address", "phone", "email")
     column_labels = {"name": "Denumirea unității", "siiir_code": "Cod SIIIR", "county": "Județ",
-                     "locality": "Localitate", "address": "Adresa", "phone": "Telefon", "email": "E-mail"}
+                     "locality": "Localitate", "address": "Adresa", "phone": "Telefon", "email": "E-mail",
+                     "absence_notice_threshold": "Absențe nemotivate pentru înștiințarea părinților",
+                     "max_tests_per_day": "Lucrări anunțate pe zi (cel mult)",
+                     "max_tests_per_week": "Lucrări anunțate pe săptămână (cel mult)"}
     column_searchable_list = ("name",)
     column_filters = ("county", "locality")
-    form_columns = ("name", "siiir_code", "county", "locality", "address", "phone", "email")
+    form_columns = ("name", "siiir_code", "county", "locality", "address", "phone", "email",
+                    "absence_notice_threshold", "max_tests_per_day", "max_tests_per_week")
     form_args = {
         "siiir_code": {"validators": [Regexp(r"^\d{10}$", message="Codul SIIIR al unității are 10 cifre.")]},
         "email": {"validators": [Optional(), Email(message=EMAIL_MESSAGE)]},
@@ -1129,6 +1134,116 @@ class SchoolAdmin(SecuredModelView):
         if school.id != current_user.school_id:
             abort(404)
         return school
+
+
+# --- staff data for the annual evaluation (issue 9) -------------------------------------------
+#: Who keeps the staff data: the administrator, the director and the deputy (the operations check again).
+STAFF_DATA_WRITERS = frozenset({policy.ADMINISTRATOR, policy.DIRECTOR, policy.DEPUTY_DIRECTOR})
+
+
+def _school_users(query: Any) -> Any:
+    return query.filter(m.User.active.is_(True)).order_by(m.User.last_name, m.User.first_name)
+
+
+def _related_id(field: Any) -> int | None:
+    return field.data.id if field.data is not None else None
+
+
+class OperationBackedView(SecuredModelView):
+    """Rows written only through an operation (`save`): the form's values go to it, never to the
+    model directly; a refusal shows its Romanian message and keeps the form. Never deleted here
+    (rows are deactivated). Subclasses define `save(form, model_or_None) -> model`."""
+
+    allowed_roles = STRUCTURE_READERS
+    write_roles = STAFF_DATA_WRITERS
+
+    @property
+    def can_delete(self) -> bool:  # type: ignore[override]
+        return False
+
+    def create_model(self, form: Any) -> Any:
+        return self._saved(form, None, is_created=True)
+
+    def update_model(self, form: Any, model: Any) -> bool:
+        return bool(self._saved(form, model, is_created=False))
+
+    def _saved(self, form: Any, model: Any | None, *, is_created: bool) -> Any:
+        try:
+            saved = self.save(form, model)  # type: ignore[attr-defined]
+        except Exception as error:  # noqa: BLE001 - Flask-Admin's own pattern: show, roll back
+            m.db.session.rollback()
+            if not self.handle_view_exception(error):
+                flash("Înregistrarea nu a putut fi salvată.", "error")
+            return False
+        self.after_model_change(form, saved, is_created)
+        return saved
+
+
+class DepartmentAdmin(OperationBackedView):
+    """Catedre and functional compartments with their head (who enters the department's scores)."""
+
+    column_list = ("name", "kind", "head", "is_active")
+    column_labels = {"name": "Denumire", "kind": "Tip", "head": "Responsabil / șef", "is_active": "Activă"}
+    column_choices = {"kind": _choices(DEPARTMENT_KIND_LABELS)}
+    column_searchable_list = ("name",)
+    column_filters = ("kind", "is_active")
+    form_columns = ("name", "kind", "head", "is_active")
+    choice_filters = {"head": _school_users}
+    _selects = select_fields({"kind": DEPARTMENT_KIND_LABELS})
+    form_overrides = _selects["form_overrides"]
+    form_args = {**_selects["form_args"], "name": {"validators": [InputRequired(REQUIRED_MESSAGE)]}}
+
+    def save(self, form: Any, model: Any | None) -> Any:
+        from schema.operations.evaluation import save_department
+
+        return save_department(_actor(), department=model, name=form.name.data or "", kind=form.kind.data,
+                               head_id=_related_id(form.head), is_active=bool(form.is_active.data),
+                               remote_addr=request.remote_addr)
+
+
+class StaffMemberAdmin(OperationBackedView):
+    """Staff: category, post, department, direct superior and the employment facts that decide
+    whether a non-teaching employee may be evaluated (R-EVN-03)."""
+
+    column_list = ("user", "category", "job_title", "department", "superior", "employment_started_on", "is_active")
+    column_labels = {
+        "user": "Angajat", "category": "Categoria", "job_title": "Funcția", "department": "Catedra / compartimentul",
+        "superior": "Șeful direct (evaluator, personal nedidactic)", "employment_started_on": "Angajat din",
+        "employment_ended_on": "Contract încetat la", "is_debutant": "Debutant",
+        "probation_ends_on": "Sfârșitul stagiului de debutant", "contract_suspended": "Contract suspendat",
+        "suspension_resumed_on": "Activitate reluată după suspendare la",
+        "long_absence_resumed_on": "Activitate reluată după o absență de peste 12 luni la", "is_active": "Activ",
+        "user.last_name": "Numele angajatului",
+    }
+    column_choices = {"category": _choices(CATEGORY_LABELS)}
+    column_searchable_list = ("job_title", "user.last_name")
+    column_filters = ("category", "is_active")
+    form_columns = ("user", "category", "job_title", "department", "superior", "employment_started_on",
+                    "employment_ended_on", "is_debutant", "probation_ends_on", "contract_suspended",
+                    "suspension_resumed_on", "long_absence_resumed_on", "is_active")
+    choice_filters = {"user": _school_users, "superior": _school_users}
+    _selects = select_fields({"category": CATEGORY_LABELS})
+    form_overrides = _selects["form_overrides"]
+    form_args = {
+        **_selects["form_args"],
+        "user": {"validators": [InputRequired(REQUIRED_MESSAGE)]},
+        "job_title": {"validators": [InputRequired(REQUIRED_MESSAGE)]},
+        "employment_started_on": {"validators": [InputRequired(REQUIRED_MESSAGE)]},
+    }
+
+    def save(self, form: Any, model: Any | None) -> Any:
+        from schema.operations.evaluation import save_staff_member
+
+        return save_staff_member(
+            _actor(), staff_member=model, user_id=_related_id(form.user), category=form.category.data,
+            job_title=form.job_title.data or "", employment_started_on=form.employment_started_on.data,
+            department_id=_related_id(form.department), superior_id=_related_id(form.superior),
+            employment_ended_on=form.employment_ended_on.data, is_debutant=bool(form.is_debutant.data),
+            probation_ends_on=form.probation_ends_on.data, contract_suspended=bool(form.contract_suspended.data),
+            suspension_resumed_on=form.suspension_resumed_on.data,
+            long_absence_resumed_on=form.long_absence_resumed_on.data, is_active=bool(form.is_active.data),
+            remote_addr=request.remote_addr,
+        )
 
 
 class CatalogIndexView(AdminIndexView):
@@ -1180,6 +1295,8 @@ ADMIN_VIEWS: list[tuple[type[SecuredModelView], type, str, str]] = [
     (UserAdmin, m.User, "Conturi și roluri", "Conturi"),
     (SchoolAdmin, m.School, "Date despre școală", "Setări"),
     (GradeLevelAdmin, m.GradeLevel, "Niveluri și seturi de reguli", "Setări"),
+    (DepartmentAdmin, m.Department, "Catedre și compartimente", "Personal"),
+    (StaffMemberAdmin, m.StaffMember, "Personal (evaluare anuală)", "Personal"),
 ]
 
 

@@ -379,7 +379,11 @@ def _motivations_context(school_class: SchoolClass, form: dict[str, str]) -> dic
         "chosen": chosen,
         "parent_hours": parent_hours,
         "requests": requests,
-        "usable_requests": [r for r in requests if r.state == "approved" and r.motivation_id is None],
+        "usable_requests": [
+            r for r in requests if r.state == "approved" and r.motivation_id is None and not r.filed_by_family
+        ],
+        # Online requests of the families, approved by the director: accepted or rejected below.
+        "family_requests": [r for r in requests if r.filed_by_family and r.family_state == "approved"],
         "motivations": motivations,
         "form": form,
         "kinds": MOTIVATION_KIND_LABELS,

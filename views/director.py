@@ -46,6 +46,7 @@ from schema.operations.motivation_requests import decide_motivation_request
 from schema.operations.reopening import decide_reopen, target_of
 from security import access, capabilities, policy
 from security.auth import LOGIN_FAILED, LOGIN_SUCCEEDED
+from views.announcements import pending_announcements
 
 bp = Blueprint("director", __name__, url_prefix="/directiune", template_folder="templates")
 
@@ -135,7 +136,7 @@ def index() -> Any:
     return render_template(
         "director/inbox.html", active="index", delegations=delegations, motivation_requests=motivation_requests,
         parent_hours=parent_hours, reopen_requests=[(r, _describe_reopen(r)) for r in reopen_requests],
-        kinds=MOTIVATION_KIND_LABELS,
+        kinds=MOTIVATION_KIND_LABELS, pending_announcements=pending_announcements(school_id),
     )
 
 

@@ -11,9 +11,15 @@ helpers of security/objects.py, so "missing" and "not yours" give the same 404):
   the classes they lead;
 - a teacher: their own condica only; the catalog of a class they teach but do not lead is not
   theirs to print (they read their own subject in the grade grid);
+- the blank emergency paper sheets (fișe zilnice, rules.md §7.8): director, deputy and secretary
+  for every class, a teacher for the subjects they teach and the classes they lead; never the
+  administrator or the auditor (`access_paper_sheet_entry`);
 - parents and students: the situația școlară of their own child (self), for any period or year
   they were enrolled in; the foaia matricolă is an official document the secretariat issues, and
   notices are sent to parents, not downloaded by them;
+- the staff evaluation documents (issue 9: fișele de evaluare, the board's decision list): a link
+  to each one the user may read, listed by views/evaluation.py `evaluation_documents`; they are
+  served, checked and logged by the evaluation pages;
 - the class statistics hold aggregates only, never a student's name (R-ACC-08), so the statistics
   viewer may download them too, for any class of the school.
 
@@ -41,26 +47,36 @@ from flask_security import auth_required, current_user
 
 from pdf.documents import ascii_slug, student_order_key
 from pdf.documents.attendance_register import render_attendance_register, week_of
-from pdf.documents.parent_notice import NOTICE_KINDS, NOTICE_TITLES, PARENT_NOTICE_THRESHOLD, render_parent_notice
+from pdf.documents.paper_sheet import render_paper_sheet
+from pdf.documents.parent_notice import NOTICE_KINDS, NOTICE_TITLES, notice_threshold, render_parent_notice
 from pdf.documents.student_report import render_student_report
 from schema.audit_log import PersonalDataAccess
 from schema.db import audit_context
 from schema.errors import CatalogError, NotFound
 from schema.models import (
     Absence,
+    CurriculumEntry,
     Enrolment,
     LearningPeriod,
     Role,
     SchoolClass,
     SchoolYear,
     Student,
+    Subject,
     User,
     YearResult,
     db,
 )
 from security import access, capabilities, policy
 from security.auth import log_personal_data_access, now
-from security.objects import access_family_student, access_master_class, access_school_class, family_students
+from security.objects import (
+    access_family_student,
+    access_master_class,
+    access_school_class,
+    family_students,
+    teachable_entry_ids,
+)
+from views.evaluation import evaluation_documents
 
 bp = Blueprint("documents", __name__, url_prefix="/documente", template_folder="templates")
 
@@ -337,6 +353,76 @@ def attendance_register(teacher_id: int) -> Any:
     return _pdf_response(content, f"condica-{ascii_slug(teacher.full_name)}-{starts_on.isoformat()}-{interval}.pdf")
 
 
+# --- emergency paper sheets -------------------------------------------------------------------
+def access_paper_sheet_entry(user: User, curriculum_entry_id: int) -> CurriculumEntry:
+    """A subject of a class whose blank paper sheets the user prints (rules.md §7.8 R-EMG-03):
+    any of the school for director, deputy and secretary (the secretariat hands the sheets out);
+    for a teacher, the subjects they teach (or hold a delegation for) and every subject of the
+    classes they lead. Anything else, the administrator included, answers as missing."""
+    entry = db.session.get(CurriculumEntry, curriculum_entry_id)
+    if entry is None or entry.school_id != user.school_id or not capabilities.can_print_paper_sheets(user):
+        raise _missing()
+    if capabilities.prints_every_paper_sheet(user):
+        return entry
+    if entry.id in teachable_entry_ids(user):
+        return entry
+    if entry.school_class.class_master_id == user.id and capabilities.can_use_class_master_desk(user):
+        return entry
+    raise _missing()
+
+
+def paper_sheet_entries(user: User, year: SchoolYear | None) -> list[tuple[int, str, str]]:
+    """(curriculum entry id, class, subject) of the sheets the user may print in `year`, in class
+    and subject order; one query (two for a teacher)."""
+    if year is None or not capabilities.can_print_paper_sheets(user):
+        return []
+    query = (
+        sa.select(CurriculumEntry.id, SchoolClass.name, Subject.name)
+        .join(SchoolClass, SchoolClass.id == CurriculumEntry.class_id)
+        .join(Subject, Subject.id == CurriculumEntry.subject_id)
+        .where(SchoolClass.year_id == year.id, CurriculumEntry.school_id == user.school_id)
+        .order_by(SchoolClass.name, Subject.name)
+    )
+    if not capabilities.prints_every_paper_sheet(user):
+        query = query.where(sa.or_(CurriculumEntry.id.in_(teachable_entry_ids(user)),
+                                   SchoolClass.class_master_id == user.id))
+    return [(entry_id, class_name, subject) for entry_id, class_name, subject in db.session.execute(query)]
+
+
+def _day_arg(name: str, default: date) -> date:
+    raw = request.args.get(name, "").strip()
+    try:
+        day = date.fromisoformat(raw) if raw else default
+    except ValueError:
+        abort(404)
+    if not 1900 <= day.year <= 2200:
+        abort(404)
+    return day
+
+
+@bp.get("/fisa-urgenta.pdf")
+@auth_required()
+def paper_sheet() -> Any:
+    """Blank daily sheets of one subject of a class (`disciplina`, a curriculum entry id) for a day
+    (`zi`, default today) or a range (`zi` to `pana`), one page per school day."""
+    user = _user()
+    curriculum_entry_id = _int_arg("disciplina")
+    if curriculum_entry_id is None:
+        raise _missing()
+    entry = access_paper_sheet_entry(user, curriculum_entry_id)
+    starts_on = _day_arg("zi", access.today())
+    ends_on = _day_arg("pana", starts_on)
+    content = _render(lambda: render_paper_sheet(entry.id, starts_on, ends_on))
+    if not isinstance(content, bytes):
+        return content
+    school_class = entry.school_class
+    rows = log_class_download(user, school_class, f"PDF fișă zilnică {entry.subject.name}, {school_class.name}")
+    _log_download(user, "fisa_urgenta", curriculum_entry_id=entry.id, class_id=school_class.id, students=rows,
+                  starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat())
+    scope = starts_on.isoformat() if starts_on == ends_on else f"{starts_on.isoformat()}-{ends_on.isoformat()}"
+    return _pdf_response(content, f"fisa-{ascii_slug(school_class.name)}-{ascii_slug(entry.subject.name)}-{scope}.pdf")
+
+
 # --- pages ------------------------------------------------------------------------------------
 def _current_year(school_id: int) -> SchoolYear | None:
     today = access.today()
@@ -376,6 +462,8 @@ def index() -> Any:
         "documents/index.html", title="Documente", year=year, classes=classes, teachers=teachers,
         whole_school=whole_school, statistics_only=statistics_only, own_condica=capabilities.can_use_grade_grid(user),
         children=children, today=today, monday=week_of(today)[0],
+        paper_sheet_entries=paper_sheet_entries(user, year),
+        evaluation_campaigns=evaluation_documents(user),
     ))
 
 
@@ -444,7 +532,7 @@ def class_page(class_id: int) -> Any:
         })
     return _private(render_template(
         "documents/class.html", title=f"Documente — {school_class.name}", school_class=school_class,
-        periods=periods, period=period, students=students, threshold=PARENT_NOTICE_THRESHOLD,
+        periods=periods, period=period, students=students, threshold=notice_threshold(school_class.school_id),
         notice_titles=NOTICE_TITLES,
     ))
 

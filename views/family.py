@@ -25,7 +25,7 @@ could not be logged is never shown (the request fails instead).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -53,7 +53,9 @@ from schema.models import (
     YearResult,
     db,
 )
+from schema.communication import TEST_KIND_LABELS, AnnouncedTest, Remark
 from schema.operations.absences import MOTIVATION_KIND_LABELS
+from schema.operations.remarks import mark_remarks_read
 from schema.rules import get_ruleset
 from security import access, capabilities
 from security.auth import log_personal_data_access
@@ -360,17 +362,88 @@ def index() -> Any:
     return _private(render_template("family/index.html", students=students, classes=classes))
 
 
+# --- remarks and the test calendar (issue 8) ------------------------------------------------
+#: Days ahead of today whose announced tests the child's page lists (the "Terminar" page shows more).
+TESTS_DAYS_AHEAD = 14
+
+
+@dataclass
+class RemarkRow:
+    """A remark in the child's file as the family sees it."""
+
+    id: int
+    kind: str
+    kind_label: str
+    remarked_on: date
+    text: str
+    teacher: str
+    subject: str | None
+    read_at: Any
+    #: The teacher's account, so the family can answer them from the remark.
+    author_id: int | None = None
+    first_read_now: bool = False
+
+
+@dataclass
+class TestRow:
+    held_on: date
+    kind_label: str
+    subject: str
+    scope: str
+
+
+def load_remarks(child: Student) -> tuple[list[RemarkRow], list[Remark]]:
+    """The child's visible remarks (one query), and those nobody of the family has read yet
+    (shown as read now; the caller records the reading once the page is rendered)."""
+    found = db.session.execute(
+        sa.select(Remark, User.last_name, User.first_name, Subject.name)
+        .join(Enrolment, Enrolment.id == Remark.enrolment_id)
+        .join(User, User.id == Remark.author_id)
+        .outerjoin(CurriculumEntry, CurriculumEntry.id == Remark.curriculum_entry_id)
+        .outerjoin(Subject, Subject.id == CurriculumEntry.subject_id)
+        .where(Enrolment.student_id == child.id, Remark.school_id == child.school_id, Remark.is_hidden.is_(False))
+        .order_by(Remark.remarked_on.desc(), Remark.id.desc())
+    ).all()
+    rows = [
+        RemarkRow(remark.id, remark.kind, remark.kind_label, remark.remarked_on, remark.text,
+                  f"{last_name} {first_name}", subject, remark.read_at, remark.author_id)
+        for remark, last_name, first_name, subject in found
+    ]
+    for row in rows:
+        row.first_read_now = row.read_at is None
+    return rows, [remark for remark, *_rest in found if remark.read_at is None]
+
+
+def load_upcoming_tests(child: Student) -> list[TestRow]:
+    """Tests announced for the child's current class(es) from today for TESTS_DAYS_AHEAD days (one query)."""
+    today = access.today()
+    found = db.session.execute(
+        sa.select(AnnouncedTest.held_on, AnnouncedTest.kind, Subject.name, AnnouncedTest.scope)
+        .join(CurriculumEntry, CurriculumEntry.id == AnnouncedTest.curriculum_entry_id)
+        .join(Subject, Subject.id == CurriculumEntry.subject_id)
+        .join(Enrolment, Enrolment.class_id == AnnouncedTest.class_id)
+        .where(Enrolment.student_id == child.id, Enrolment.status == "active", AnnouncedTest.is_cancelled.is_(False),
+               AnnouncedTest.held_on >= today, AnnouncedTest.held_on <= today + timedelta(days=TESTS_DAYS_AHEAD))
+        .order_by(AnnouncedTest.held_on, Subject.name)
+    ).all()
+    return [TestRow(held_on, TEST_KIND_LABELS.get(kind, kind), subject, scope) for held_on, kind, subject, scope in found]
+
+
 @bp.get("/elev/<int:student_id>")
 @auth_required()
 def student(student_id: int) -> Any:
-    """One child's school situation for a year (read-only)."""
+    """One child's school situation for a year (read-only), with remarks and coming tests."""
     user = _require_family_reader()
     child = access_family_student(user, student_id)
     siblings = family_students(user)
     situation = load_situation(child, request.args.get("an") or None)
+    remarks, unread = load_remarks(child)
+    tests = load_upcoming_tests(child)
     html = render_template("family/student.html", child=child, siblings=siblings, situation=situation,
-                           calificative=CALIFICATIV_LABELS)
+                           calificative=CALIFICATIV_LABELS, remarks=remarks, tests=tests,
+                           tests_days=TESTS_DAYS_AHEAD)
     what = f"situația școlară {situation.year.name}" if situation else "situația școlară"
+    mark_remarks_read(user, unread, remote_addr=request.remote_addr)  # the first reading, recorded once
     log_personal_data_access(user, child, what)
     return _private(html)
 

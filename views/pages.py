@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Flask, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from flask_security import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -54,9 +54,14 @@ def menu_for(user: Any) -> list[tuple[str, str]]:
         (capabilities.can_use_class_master_desk, "Diriginție", "class_master.index"),
         (capabilities.can_use_director_desk, "Direcțiune", "director.index"),
         (capabilities.can_read_family_pages, "Situația școlară", "family.index"),
+        (capabilities.can_use_tests_calendar, "Terminar", "tests_calendar.index"),
+        (capabilities.can_use_remarks_page, "Observații", "remarks.index"),
+        (capabilities.can_read_announcements, "Anunțuri", "announcements.index"),
         (capabilities.can_browse_history, "Istoric", "history.index"),
+        (capabilities.can_view_late_entries, "Introduceri ulterioare", "late_entries.index"),
         (capabilities.can_view_statistics, "Statistici", "statistics.index"),
         (capabilities.can_download_documents, "Documente", "documents.index"),
+        (capabilities.can_use_evaluation, "Evaluare anuală", "evaluation.index"),
         (capabilities.can_open_admin, "Administrare", "admin.index"),
     ]
     for allowed, label, endpoint in checks:
@@ -65,6 +70,10 @@ def menu_for(user: Any) -> list[tuple[str, str]]:
                 items.append((label, url_for(endpoint)))
             except Exception:  # noqa: BLE001 - a page whose blueprint is not registered yet
                 continue
+    if capabilities.can_use_messages(user) and "messages" in current_app.blueprints:
+        from views.messages import menu_label
+
+        items.append((menu_label(user), url_for("messages.inbox")))
     items.append(("Contul meu", url_for("account.welcome")))
     return items
 

@@ -51,6 +51,7 @@ from schema.operations.absences import delete_absence, record_absence
 from schema.operations.base import batch
 from schema.operations.closing import close_annual_average, close_period_average, period_average_proposal
 from schema.operations.marks import change_mark, delete_mark, record_mark
+from schema.rules.late_entry import LATE_ENTRY_REASON, is_late_entry
 from security import access, capabilities
 from security.objects import access_teachable_entry, teachable_entry_ids
 
@@ -432,6 +433,12 @@ def _parse_result(raw: Any, scale: str) -> dict[str, Any]:
     return {"value": int(text)}
 
 
+def _late_prefix(lesson_on: date) -> str:
+    """The batch's audit reason starts with "introducere ulterioară" when the lesson date is more
+    than a day ago (schema/rules/late_entry.py; the rows themselves are flagged by the operation)."""
+    return f"{LATE_ENTRY_REASON}: " if is_late_entry(lesson_on, access.today()) else ""
+
+
 def _parse_day(raw: Any, default: date | None = None) -> date:
     text = str(raw or "").strip()
     if not text and default is not None:
@@ -558,6 +565,8 @@ def record(curriculum_entry_id: int) -> Any:
         what = "Teza" if kind == "thesis" else ("Calificativul" if scale == "calificative" else "Nota")
         message = f"{what} {mark.display} din {given_on:%d.%m.%Y} a fost trecut{'ă' if what != 'Calificativul' else ''}" \
                   f" pentru {enrolment.student.full_name}."
+        if mark.entered_late:
+            message += f" Înregistrare marcată „{LATE_ENTRY_REASON}”."
         if mark.period_id != shown_period.id:
             message += f" Data este în {mark.period.name}."
         return _row_payload(entry, shown_period, enrolment.id, message)
@@ -578,7 +587,7 @@ def record(curriculum_entry_id: int) -> Any:
     student = None
     try:
         given_on = _parse_day(request.form.get("given_on"), access.today())
-        with batch(current_user, f"Note la {entry.subject.name}, {entry.school_class.name}"):
+        with batch(current_user, _late_prefix(given_on) + f"Note la {entry.subject.name}, {entry.school_class.name}"):
             for enrolment, kind, raw in wanted:
                 student = enrolment.student.full_name
                 record_mark(current_user, enrolment, entry, given_on=given_on, kind=kind,
@@ -588,7 +597,8 @@ def record(curriculum_entry_id: int) -> Any:
         prefix = f"{student}: " if student else ""
         flash(f"{prefix}{error.message_ro} Nicio notă nu a fost salvată.", "error")
     else:
-        flash(f"Au fost trecute {len(wanted)} {'notă' if len(wanted) == 1 else 'note'}.", "success")
+        flash(f"Au fost trecute {len(wanted)} {'notă' if len(wanted) == 1 else 'note'}"
+              f"{' (' + LATE_ENTRY_REASON + ')' if is_late_entry(given_on, access.today()) else ''}.", "success")
     return redirect(_grid_url(entry, shown_period))
 
 
@@ -685,8 +695,8 @@ def absences(curriculum_entry_id: int) -> Any:
                 raise InvariantViolation("lesson_hour_range", "Alegeți ora de curs (0–14).", "Pick the lesson hour.")
             if not chosen:
                 raise InvariantViolation("nobody_absent", "Bifați cel puțin un elev absent.", "Tick a student.")
-            with batch(current_user, f"Absențe la {entry.subject.name}, {entry.school_class.name}, "
-                                     f"{occurred_on:%d.%m.%Y} ora {lesson_hour}"):
+            with batch(current_user, _late_prefix(occurred_on) + f"Absențe la {entry.subject.name}, "
+                                     f"{entry.school_class.name}, {occurred_on:%d.%m.%Y} ora {lesson_hour}"):
                 for enrolment in chosen:
                     student = enrolment.student.full_name
                     record_absence(current_user, enrolment, entry, occurred_on=occurred_on, lesson_hour=lesson_hour,
@@ -698,7 +708,8 @@ def absences(curriculum_entry_id: int) -> Any:
                                    error=f"{prefix}{error.message_ro} Nicio absență nu a fost salvată."), \
                 error.http_status
         flash(f"Au fost trecute {len(chosen)} {'absență' if len(chosen) == 1 else 'absențe'} "
-              f"pe {occurred_on:%d.%m.%Y}, ora {lesson_hour}.", "success")
+              f"pe {occurred_on:%d.%m.%Y}, ora {lesson_hour}"
+              f"{' (' + LATE_ENTRY_REASON + ')' if is_late_entry(occurred_on, access.today()) else ''}.", "success")
         period = next((p for p in entry.school_class.year.periods if p.contains(occurred_on)), None)
         return redirect(_grid_url(entry, period))
     return render_template("teacher/absences.html", title="Absențe pe oră", entry=entry, enrolments=enrolments,

@@ -2,8 +2,9 @@
 the "în scris" copy of the notification; rules.md §6.6).
 
 Four kinds:
-- ``absente``: unexcused absences in a period reached the notification threshold (a setting,
-  default 10 unexcused absences in a period, decisions.md "Absences"); the letter gives the count,
+- ``absente``: unexcused absences in a period reached the notification threshold (the school's
+  setting `School.absence_notice_threshold`, default 10 unexcused absences in a period, decisions.md
+  "Absences"); the letter gives the count,
   the threshold and the absences per subject. Below the threshold no notice is issued (the letter
   would state something untrue).
 - ``corigent``, ``amanat``, ``repetent``: the closed year result has that status; the letter names
@@ -37,6 +38,7 @@ from schema.models import (
     Guardian,
     LearningPeriod,
     Role,
+    School,
     SchoolClass,
     SchoolYear,
     Student,
@@ -49,8 +51,6 @@ from schema.models import (
 from security import policy
 
 TEMPLATE = "parent_notice.html"
-#: decisions.md "Absences": notify the parents at 10 unexcused absences in a period (default).
-PARENT_NOTICE_THRESHOLD = 10
 NOTICE_KINDS = ("absente", "corigent", "amanat", "repetent")
 NOTICE_TITLES = {
     "absente": "absențe nemotivate",
@@ -66,6 +66,15 @@ REPETENT_REASONS_RO = {
     "behaviour below 6.00": "media anuală la purtare sub 6,00",
     "behaviour Insuficient": "calificativul anual Insuficient la purtare",
 }
+
+
+def notice_threshold(school_id: int) -> int:
+    """The school's setting: unexcused absences in a period from which the parents are notified in
+    writing (rules.md R-NOT-01; decisions.md "Absences", default 10)."""
+    school = db.session.get(School, school_id)  # already in the session after school_header()
+    if school is None:
+        raise _missing()
+    return school.absence_notice_threshold
 
 
 def _reason_ro(reason: str) -> str:
@@ -92,16 +101,19 @@ def parent_notice_context(
     period_id: int | None = None,
     year_id: int | None = None,
     number: str = "",
-    threshold: int = PARENT_NOTICE_THRESHOLD,
+    threshold: int | None = None,
 ) -> dict[str, Any]:
     """The notice's plain values. `period_id` chooses the period of an ``absente`` notice (default:
-    the current one); `year_id` the year of a status notice (default: the student's latest)."""
+    the current one); `year_id` the year of a status notice (default: the student's latest);
+    `threshold` defaults to the school's `absence_notice_threshold` setting."""
     if kind not in NOTICE_KINDS:
         raise _missing()
     student = db.session.get(Student, student_id)
     if student is None:
         raise _missing()
     header = school_header(student.school_id)
+    if threshold is None:
+        threshold = notice_threshold(student.school_id)
     enrolments = db.session.execute(
         sa.select(Enrolment.id, Enrolment.status, SchoolYear.id, SchoolYear.name, SchoolYear.starts_on,
                   SchoolClass.name, User.last_name, User.first_name)
@@ -226,7 +238,7 @@ def render_parent_notice(
     period_id: int | None = None,
     year_id: int | None = None,
     number: str = "",
-    threshold: int = PARENT_NOTICE_THRESHOLD,
+    threshold: int | None = None,
 ) -> bytes:
     """The PDF of `parent_notice_context`."""
     return render_pdf(TEMPLATE, parent_notice_context(student_id, kind, period_id=period_id, year_id=year_id,

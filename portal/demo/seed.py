@@ -387,15 +387,16 @@ class DemoSchoolBuilder:
                             continue
                         if primary:
                             for day in sorted(self.rng.sample(days, min(count, len(days)))):
-                                record_mark(teacher, enrolment, entry, given_on=day, period=period,
+                                record_mark(teacher, enrolment, entry, given_on=day, period=period, entered_on=day,
                                             calificativ=self._calificativ(enrolment.student_id))
                             continue
                         for day in sorted(self.rng.sample(days, min(count, len(days)))):
-                            record_mark(teacher, enrolment, entry, given_on=day, period=period,
+                            record_mark(teacher, enrolment, entry, given_on=day, period=period, entered_on=day,
                                         value=self._mark_value(enrolment.student_id),
                                         instrument=self.rng.choice(("oral", "oral", "written", "test", "project")))
                         if entry.has_thesis_in(period.id):
-                            record_mark(teacher, enrolment, entry, given_on=days[-10] if len(days) > 10 else days[-1],
+                            thesis_day = days[-10] if len(days) > 10 else days[-1]
+                            record_mark(teacher, enrolment, entry, given_on=thesis_day, entered_on=thesis_day,
                                         period=period, value=self._mark_value(enrolment.student_id),
                                         kind="thesis", instrument="written")
                         for _ in range(self._absence_count(enrolment.student_id)):
@@ -404,7 +405,7 @@ class DemoSchoolBuilder:
                                 continue  # drawn twice: one absence per lesson
                             self.lessons_missed.add(lesson)
                             record_absence(teacher, enrolment, entry, occurred_on=lesson[1], period=period,
-                                           lesson_hour=lesson[2])
+                                           lesson_hour=lesson[2], entered_on=lesson[1])
 
     def _absence_count(self, student_id: int) -> int:
         weak = self.ability[student_id] < 6
@@ -492,6 +493,120 @@ def time_of_arrival(rng: random.Random):
     return clock(8, rng.choice((5, 10, 15, 20)))
 
 
+def add_demo_messages() -> None:
+    """A conversation between the demo class master and the demo parent (issue 8): the parent
+    read the first message and answered it (the class master read the answer); the second
+    message is still unread, so the parent's menu shows "Mesaje (1)"."""
+    from schema.operations.messages import mark_read, reply, send_message
+
+    master = db.session.scalar(sa.select(User).where(User.email == f"diriginte@{EMAIL_DOMAIN}"))
+    parent = db.session.scalar(sa.select(User).where(User.email == f"parinte@{EMAIL_DOMAIN}"))
+    thread = send_message(
+        master, [parent], subject="„Școala altfel”: părinți voluntari",
+        body="Bună ziua! Pentru săptămâna „Școala altfel” căutăm câțiva părinți care să ne însoțească la "
+             "Cetatea Neamțului. Ne puteți ajuta?",
+    )
+    mark_read(parent, thread)
+    reply(parent, thread, "Bună ziua! Da, vă pot însoți în ziua de joi.")
+    mark_read(master, thread)
+    reply(master, thread, "Vă mulțumesc! Plecăm joi la ora 9, din fața școlii.")
+
+
+def add_demo_communication() -> None:
+    """For the demo parent's child (issue 8): an unread negative and a positive remark, an
+    announcement to the class's families, a school-wide one waiting for the director's approval,
+    and two tests next week. Dates follow the clock, so the week is always the coming one."""
+    from schema.models import CurriculumEntry, TeachingAssignment
+    from schema.operations.announcements import post_announcement
+    from schema.operations.remarks import record_remark
+    from schema.operations.tests_calendar import announce_test
+    from security.access import today
+    from security.objects import family_students
+
+    parent = db.session.scalar(sa.select(User).where(User.email == f"parinte@{EMAIL_DOMAIN}"))
+    master_account = db.session.scalar(sa.select(User).where(User.email == f"diriginte@{EMAIL_DOMAIN}"))
+    secretary = db.session.scalar(sa.select(User).where(User.email == f"secretariat@{EMAIL_DOMAIN}"))
+    current = today()
+    enrolments = db.session.scalars(
+        sa.select(Enrolment).join(SchoolYear, SchoolYear.id == Enrolment.year_id)
+        .where(Enrolment.student_id.in_([child.id for child in family_students(parent)]), Enrolment.status == "active",
+               SchoolYear.starts_on <= current, SchoolYear.ends_on >= current)
+        .order_by(Enrolment.id)
+    ).all()
+    enrolment = next((e for e in enrolments if e.school_class.class_master_id == master_account.id), enrolments[0])
+    school_class = enrolment.school_class
+    master = school_class.class_master
+    taught = db.session.execute(
+        sa.select(CurriculumEntry, TeachingAssignment.teacher_id)
+        .join(TeachingAssignment, TeachingAssignment.curriculum_entry_id == CurriculumEntry.id)
+        .where(CurriculumEntry.class_id == school_class.id)
+        .order_by(CurriculumEntry.id)
+    ).all()
+    entries = [(entry, db.session.get(User, teacher_id)) for entry, teacher_id in taught]
+    first_entry, first_teacher = entries[0]
+    second_entry, second_teacher = entries[1]
+
+    record_remark(first_teacher, enrolment, kind="positive", remarked_on=current - timedelta(days=3),
+                  curriculum_entry=first_entry,
+                  text="A prezentat un proiect foarte bine documentat și i-a ajutat pe colegi. Felicitări!")
+    record_remark(master, enrolment, kind="negative", remarked_on=current - timedelta(days=1),
+                  text="A părăsit ora a cincea fără învoire. Vă rog să discutați cu el/ea și să mă contactați.")
+    post_announcement(master, audience="class", school_class=school_class,
+                      title=f"Ședința cu părinții clasei {school_class.name}",
+                      body="Vă așteptăm joi, de la ora 18, în sala clasei. Discutăm situația la învățătură "
+                           "și excursia de la sfârșitul semestrului.",
+                      valid_from=current - timedelta(days=1), valid_to=current + timedelta(days=12))
+    post_announcement(secretary, audience="families", requires_approval=True,
+                      title="Târgul de Crăciun al școlii",
+                      body="Târg cu produse făcute de elevi, deschis publicului; banii strânși merg la "
+                           "renovarea bibliotecii.",
+                      valid_from=current, valid_to=current + timedelta(days=30))
+    next_monday = current + timedelta(days=7 - current.weekday())
+    announce_test(first_teacher, first_entry, kind="written", held_on=next_monday + timedelta(days=1),
+                  scope="Capitolul 3: recapitulare și exerciții din manual, paginile 40-52.")
+    announce_test(second_teacher, second_entry, kind="written", held_on=next_monday + timedelta(days=3),
+                  scope="Lecțiile din ultimele două săptămâni.")
+
+
+def add_demo_absences_to_excuse() -> None:
+    """For the demo parent (issue 8): e-mails right away, and unexcused absences of the child in the
+    demo class master's class on the day before DEMO_TODAY, so "ask to excuse yesterday's absences"
+    works (views/excuse_requests.py). Recorded by the subjects' teachers, on their day."""
+    from schema.models import Absence, CurriculumEntry, TeachingAssignment
+    from security.objects import family_students
+
+    parent = db.session.scalar(sa.select(User).where(User.email == f"parinte@{EMAIL_DOMAIN}"))
+    master = db.session.scalar(sa.select(User).where(User.email == f"diriginte@{EMAIL_DOMAIN}"))
+    with audit_context(reason="Date demonstrative: notificări imediate pentru părinte"):
+        parent.notification_preference = "immediate"
+        db.session.commit()
+    yesterday = DEMO_TODAY - timedelta(days=1)
+    enrolments = db.session.scalars(
+        sa.select(Enrolment).join(SchoolYear, SchoolYear.id == Enrolment.year_id)
+        .where(Enrolment.student_id.in_([child.id for child in family_students(parent)]), Enrolment.status == "active",
+               SchoolYear.starts_on <= yesterday, SchoolYear.ends_on >= yesterday)
+        .order_by(Enrolment.id)
+    ).all()
+    enrolment = next((e for e in enrolments if e.school_class.class_master_id == master.id), enrolments[0])
+    missed = db.session.execute(
+        sa.select(Absence.lesson_hour, Absence.state).where(Absence.enrolment_id == enrolment.id,
+                                                            Absence.occurred_on == yesterday)
+    ).all()
+    if any(state == "unexcused" for _, state in missed):
+        return
+    taken = {hour for hour, _ in missed}
+    free_hours = [hour for hour in range(1, 8) if hour not in taken][:2]
+    taught = db.session.execute(
+        sa.select(CurriculumEntry, TeachingAssignment.teacher_id)
+        .join(TeachingAssignment, TeachingAssignment.curriculum_entry_id == CurriculumEntry.id)
+        .where(CurriculumEntry.class_id == enrolment.class_id)
+        .order_by(CurriculumEntry.weekly_hours.desc(), CurriculumEntry.id)
+    ).all()
+    for (entry, teacher_id), hour in zip(taught, free_hours):
+        record_absence(db.session.get(User, teacher_id), enrolment, entry, occurred_on=yesterday, lesson_hour=hour,
+                       entered_on=yesterday)
+
+
 def _count(model: type) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
@@ -559,6 +674,12 @@ def seed_demo_school(students: int = 300, seed: int = 2026) -> SeedSummary:
 
     builder.build_accounts_for_families()
     builder.give_demo_passwords_to_teachers(current_classes)
+    add_demo_messages()
+    add_demo_communication()
+    add_demo_absences_to_excuse()
+    from portal.demo.evaluation_seed import add_demo_evaluation
+
+    add_demo_evaluation(builder)
 
     from schema.models import Absence, AnnualAverage, Mark, Motivation, PeriodAverage, YearResult
 

@@ -21,10 +21,14 @@ from schema.models import (
     db,
 )
 from schema.operations.base import audited, require_reason
+from schema.operations.catalog_notices import notify_new_absence
 from schema.operations.closing import ruleset_of
+from schema.operations.excuse_request_notices import notify_family_of_request
 from schema.operations.lookups import period_on, require_period_open, require_same_class
 from schema.catalog import MOTIVATION_KINDS, MOTIVATIONS_NEEDING_APPROVAL
 from schema.rules import motivation_in_time
+from schema.rules.late_entry import LATE_ENTRY_REASON, is_late_entry
+from security import access
 from security.access import require_can_write_marks, require_class_master
 
 #: Romanian names of the motivation documents (decisions.md "Absences").
@@ -47,13 +51,20 @@ def record_absence(
     period: LearningPeriod | None = None,
     remote_addr: str | None = None,
     token_id: int | None = None,
+    entered_on: date | None = None,
 ) -> Absence:
-    """The teacher of the lesson records an absence (001 Art. 102(1), 211(2))."""
+    """The teacher of the lesson records an absence (001 Art. 102(1), 211(2)).
+
+    An absence entered more than a day after `occurred_on` is an "introducere ulterioară"
+    (rules.md §7.8, decisions.md A35): flagged `entered_late`, with that audit reason. `entered_on`
+    is the day of entry, today unless a script replays entries made on their day (the demo seed).
+    """
     require_same_class(enrolment, entry)
     require_can_write_marks(actor, entry, occurred_on)
     period = period or period_on(enrolment.year_id, occurred_on)
     require_period_open(enrolment.id, entry.id, period.id)
-    with audited(actor, None, remote_addr, token_id):
+    entered_late = is_late_entry(occurred_on, entered_on or access.today())
+    with audited(actor, LATE_ENTRY_REASON if entered_late else None, remote_addr, token_id):
         absence = Absence(
             school_id=enrolment.school_id,
             enrolment_id=enrolment.id,
@@ -64,8 +75,10 @@ def record_absence(
             lesson_hour=lesson_hour,
             state="unexcused",
             teacher_id=actor.id,
+            entered_late=entered_late,
         )
         db.session.add(absence)
+        notify_new_absence(enrolment, entry, absence)
     return absence
 
 
@@ -158,6 +171,9 @@ def excuse_absences(
             absence.motivation = motivation
         if approval is not None:
             approval.motivation = motivation
+            if approval.filed_by_family:
+                notify_family_of_request(approval, "Cererea de motivare a fost acceptată",
+                                         f"dirigintele a motivat {motivation.hours} absențe.")
     return motivation
 
 
@@ -182,6 +198,10 @@ def _require_usable_approval(
     if approval.motivation_id is not None:
         raise InvariantViolation(
             "approval_used", "Aprobarea aleasă a fost deja folosită la o motivare.", "The approval was already used."
+        )
+    if approval.rejected_by_id is not None:
+        raise InvariantViolation(
+            "approval_rejected", "Cererea aleasă a fost respinsă de diriginte.", "The request was rejected."
         )
     if covers_from < approval.covers_from or covers_to > approval.covers_to:
         raise InvariantViolation(

@@ -7,7 +7,10 @@ from datetime import date
 from schema.errors import InvariantViolation
 from schema.models import CurriculumEntry, Enrolment, LearningPeriod, Mark, User, db
 from schema.operations.base import audited, require_reason
+from schema.operations.catalog_notices import notify_new_mark
 from schema.operations.lookups import period_on, require_period_open, require_same_class
+from schema.rules.late_entry import LATE_ENTRY_REASON, is_late_entry
+from security import access
 from security.access import require_can_write_marks
 
 
@@ -25,8 +28,15 @@ def record_mark(
     period: LearningPeriod | None = None,
     remote_addr: str | None = None,
     token_id: int | None = None,
+    entered_on: date | None = None,
 ) -> Mark:
-    """A teacher gives a mark (or calificativ) to a student at one of their assignments."""
+    """A teacher gives a mark (or calificativ) to a student at one of their assignments.
+
+    A mark entered more than a day after `given_on` is an "introducere ulterioară" (after an
+    outage, from the paper sheet): the row is flagged `entered_late` and the audit reason says so.
+    `entered_on` is the day of entry, today unless a script replays entries made on their day
+    (the demo seed).
+    """
     require_same_class(enrolment, entry)
     require_can_write_marks(actor, entry, given_on)
     if is_fraud and not (value == 1 or calificativ == "I"):
@@ -37,7 +47,8 @@ def record_mark(
         )
     period = period or period_on(enrolment.year_id, given_on)
     require_period_open(enrolment.id, entry.id, period.id)
-    with audited(actor, None, remote_addr, token_id):
+    entered_late = is_late_entry(given_on, entered_on or access.today())
+    with audited(actor, LATE_ENTRY_REASON if entered_late else None, remote_addr, token_id):
         mark = Mark(
             school_id=enrolment.school_id,
             enrolment_id=enrolment.id,
@@ -51,8 +62,10 @@ def record_mark(
             instrument=instrument,
             is_fraud=is_fraud,
             teacher_id=actor.id,
+            entered_late=entered_late,
         )
         db.session.add(mark)
+        notify_new_mark(enrolment, entry, mark)
     return mark
 
 

@@ -15,6 +15,7 @@ from schema.errors import InvariantViolation, NotFound
 from schema.models import Enrolment, LearningPeriod, MotivationRequest, User, db
 from schema.operations.absences import MOTIVATION_KIND_LABELS, parent_request_hours
 from schema.operations.base import audited
+from schema.operations.excuse_request_notices import notify_family_of_request
 from schema.operations.lookups import period_on
 from security import policy
 from security.access import require_class_master, require_permission
@@ -32,6 +33,7 @@ def _approved_unused_hours(enrolment: Enrolment, period_id: int | None, exclude_
             MotivationRequest.kind == "parent_request",
             MotivationRequest.state == "approved",
             MotivationRequest.motivation_id.is_(None),
+            MotivationRequest.rejected_by_id.is_(None),
         )
     )
     if exclude_id is not None:
@@ -132,4 +134,11 @@ def decide_motivation_request(
         request.decided_by_id = actor.id
         request.decided_at = utc_now()
         request.note = note
+        if request.filed_by_family:
+            if approve:
+                notify_family_of_request(request, "Cererea de motivare a fost aprobată de director",
+                                         "directorul a aprobat-o; dirigintele o va analiza.")
+            else:
+                notify_family_of_request(request, "Cererea de motivare a fost respinsă de director",
+                                         "directorul a respins-o." + (f" Motivul: {note}" if note else ""))
     return request

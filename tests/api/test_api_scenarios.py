@@ -21,7 +21,7 @@ ERROR_KEYS = {"code", "message", "message_en"}
 
 def _mark_body(live, **overrides):
     body = {"enrolment_id": live.ids["enrolment"], "curriculum_entry_id": live.ids["maths"],
-            "given_on": "2025-11-18", "value": 9}
+            "given_on": "2025-11-19", "value": 9}
     return body | overrides
 
 

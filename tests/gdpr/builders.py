@@ -23,6 +23,7 @@ from schema.models import (
     User,
     db,
 )
+from schema.operations.absence_notices import send_absence_notice
 from schema.operations.absences import excuse_absences, record_absence
 from schema.operations.closing import close_annual_average, close_period_average, close_year_result, set_behaviour_mark
 from schema.operations.contestations import file_contestation
@@ -30,6 +31,7 @@ from schema.operations.exams import add_exam_subject, create_exam_session, regis
 from schema.operations.gdpr import file_rectification_request
 from schema.operations.marks import record_mark
 from schema.operations.motivation_requests import decide_motivation_request, request_motivation_approval
+from schema.operations.remarks import record_remark
 from schema.operations.reopening import request_reopen
 from security import policy
 from security.auth import log_personal_data_access
@@ -70,7 +72,8 @@ def _extras(school) -> dict:
 
 
 def give_catalog(school, enrolment: Enrolment, *, parent: User) -> None:
-    """Marks, a teză, closed averages, absences with a motivation, an approved parent request,
+    """Marks, a teză, closed averages, absences with a motivation, an approved parent request, a
+    written absence notice, a remark,
     behaviour, the year result (corigent at maths), an exemption, an exam candidacy, a
     contestation, a reopening request, a personal-data access and a rectification request."""
     extra = _extras(school)
@@ -86,6 +89,12 @@ def give_catalog(school, enrolment: Enrolment, *, parent: User) -> None:
         school.class_master, enrolment, kind="parent_request", covers_from=date(2025, 11, 3), covers_to=date(2025, 11, 3),
         hours=1, document_number="12", document_date=date(2025, 11, 4))
     decide_motivation_request(school.director, motivation_request, approve=True)
+    # The written notice for unexcused absences (the school's threshold lowered to the one left).
+    school.school.absence_notice_threshold = 1
+    db.session.commit()
+    send_absence_notice(school.class_master, enrolment, school.semester1, notes="Nr. 501")
+    record_remark(school.teacher, enrolment, kind="positive", remarked_on=date(2025, 11, 10),
+                  text="A rezolvat la tablă o problemă grea.", curriculum_entry=school.maths)
     for entry, teacher, values in ((school.maths, school.teacher, (4, 5)), (school.romanian, school.other_teacher, (8, 8))):
         for period, value in zip((school.semester1, school.semester2), values, strict=True):
             for week in range(rules.min_marks(entry.weekly_hours)):

@@ -33,7 +33,7 @@ def auditor(school):
 
 def _corrected_mark(school, *, value: int = 7, corrected: int = 9, reason: str = CORRECTION) -> Mark:
     mark = record_mark(school.teacher, school.enrolment, school.maths, given_on=date(2025, 10, 6), value=value,
-                       remote_addr="10.1.2.3")
+                       remote_addr="10.1.2.3", entered_on=date(2025, 10, 6))
     return change_mark(school.teacher, mark, value=corrected, reason=reason, remote_addr="10.1.2.3")
 
 

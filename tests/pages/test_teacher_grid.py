@@ -223,7 +223,8 @@ def test_the_plain_form_records_every_filled_cell_or_none(app, school, client_fo
 
 # --- changing and deleting -------------------------------------------------------------------
 def test_changing_a_mark_needs_a_reason_and_is_versioned_with_it(app, school, client_for):
-    mark = record_mark(school.teacher, school.enrolment, school.maths, given_on=date(2025, 11, 3), value=5)
+    mark = record_mark(school.teacher, school.enrolment, school.maths, given_on=date(2025, 11, 3), value=5,
+                       entered_on=date(2025, 11, 3))  # entered on its day: no "introducere ulterioară" reason
     client = client_for(school.teacher)
     token = _csrf(client, _grid_url(school))
     url = f"/catalogul-meu/{school.maths.id}/nota/{mark.id}"

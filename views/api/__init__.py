@@ -79,6 +79,7 @@ def error_response(error: Exception) -> Any:
 def init_api(app: Flask) -> None:
     from portal import csrf
     from views.api import tokens_pages
+    from views.api import messages  # noqa: F401  (adds the /messages endpoints to blp)
     from views.api.resources import blp
 
     app.config.setdefault("API_TITLE", "Catalog școlar")
