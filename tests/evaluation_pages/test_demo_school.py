@@ -12,10 +12,9 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from portal.demo.seed import DEMO_TODAY
-from schema.db import audit_context
 from schema.evaluation import EvaluationCampaign, EvaluationSheet
 from schema.models import User, db
-from tests.conftest import make_test_app, new_database_url
+from tests.demo_portal import seeded_demo_portal
 from tests.evaluation_pages.test_campaign_walkthrough import pdf_text
 from tests.security.access_helpers import login_as
 
@@ -24,24 +23,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def demo_portal(tmp_path_factory):
-    url, drop = new_database_url(str(tmp_path_factory.mktemp("evaluation-demo")))
-    portal = make_test_app(url)
-    with portal.app_context():
-        db.create_all()
-        result = portal.test_cli_runner().invoke(args=["demo", "seed", "--students", "20", "--seed", "5"])
-        assert result.exit_code == 0, result.output
-        with audit_context(reason="test: the one-time demo passwords count as changed"):
-            from security.auth import naive_utc_now
-
-            for user in db.session.scalars(sa.select(User)):
-                user.must_change_password = False
-                user.password_changed_at = naive_utc_now()
-            db.session.commit()
-    yield portal
-    with portal.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop()
+    with seeded_demo_portal(str(tmp_path_factory.mktemp("evaluation-demo")), students=20, seed=5) as portal:
+        yield portal
 
 
 def _user(local: str) -> User:

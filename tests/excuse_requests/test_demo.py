@@ -12,9 +12,8 @@ import sqlalchemy as sa
 
 from portal import mail
 from portal.demo.seed import DEMO_TODAY
-from schema.db import audit_context
 from schema.models import Absence, Enrolment, MotivationRequest, User, db
-from tests.conftest import make_test_app, new_database_url
+from tests.demo_portal import seeded_demo_portal
 from security.objects import family_students
 from tests.security.access_helpers import login_as
 
@@ -23,24 +22,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def demo_portal(tmp_path_factory):
-    url, drop = new_database_url(str(tmp_path_factory.mktemp("excuse-demo")))
-    portal = make_test_app(url)
-    with portal.app_context():
-        db.create_all()
-        result = portal.test_cli_runner().invoke(args=["demo", "seed", "--students", "40", "--seed", "5"])
-        assert result.exit_code == 0, result.output
-        with audit_context(reason="test: the one-time demo passwords count as changed"):
-            for user in db.session.scalars(sa.select(User)):
-                user.must_change_password = False
-                from security.auth import naive_utc_now
-
-                user.password_changed_at = naive_utc_now()
-            db.session.commit()
-    yield portal
-    with portal.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop()
+    with seeded_demo_portal(str(tmp_path_factory.mktemp("excuse-demo")), students=40, seed=5) as portal:
+        yield portal
 
 
 def _token(client, url):
